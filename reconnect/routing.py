@@ -1,0 +1,3 @@
+"""WebSocket routes. The messaging issue adds live messages and notifications here."""
+
+websocket_urlpatterns = []
