@@ -39,5 +39,44 @@ def get_care_link_for(user, link_id):
 
 
 def audit_events_about(user):
-    """The audit trail rows about `user`'s own data, newest first."""
-    return AuditEvent.objects.filter(subject_user=user)
+    """The audit trail rows about `user`'s own data, newest first, with the actor fetched alongside."""
+    return AuditEvent.objects.filter(subject_user=user).select_related("actor").order_by("-created_at", "-id")
+
+
+def provider_ids_named_to(user):
+    """Ids of the providers whose real name `user` may see: those with a care link to them, now or before.
+
+    A person knows who their own providers are (or were); anyone else is named only by role.
+    """
+    if user.role != Role.SERVICE_USER:
+        return set()
+    return set(CareLink.objects.filter(service_user=user).values_list("provider_id", flat=True))
+
+
+def invitations_sent_by(user):
+    """The invitations `user` has sent, newest first; nobody else's."""
+    from reconnect.models import Invitation
+
+    return Invitation.objects.filter(invited_by=user).select_related("community")
+
+
+def get_invitation_sent_by(user, invitation_id):
+    """The invitation `invitation_id` if `user` sent it, else 404."""
+    invitation = invitations_sent_by(user).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def get_usable_invitation(token):
+    """The invitation for `token` if it can still be accepted, else 404 (unknown, expired, used or withdrawn)."""
+    from reconnect.models import Invitation, hash_token
+
+    if not token or len(token) > 200:
+        raise Http404
+    invitation = Invitation.objects.select_related("community", "care_provider").filter(
+        token_hash=hash_token(token)
+    ).first()
+    if invitation is None or not invitation.is_usable:
+        raise Http404
+    return invitation

@@ -47,7 +47,19 @@ class MFARequiredMiddleware:
 
                 has_device = any(True for _ in devices_for_user(user, confirmed=True))
                 target = "mfa_verify" if has_device else "mfa_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}" if request.method == "GET" else reverse(target))
+                if request.method == "GET":
+                    from django.utils.http import urlencode
+
+                    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(reverse(target))
+        elif request.method == "POST" and user.is_authenticated and request.path_info == reverse("account_email"):
+            # Changing the e-mail address (the way into password reset) needs a fresh second-factor code.
+            from django.utils.http import urlencode
+
+            from reconnect.views.mfa import recently_verified
+
+            if not recently_verified(request):
+                return redirect(f"{reverse('mfa_verify')}?{urlencode({'next': reverse('account_email')})}")
         return self.get_response(request)
 
 
@@ -64,6 +76,11 @@ class ConsentRequiredMiddleware:
                 from reconnect.services import consent_is_current
 
                 if not consent_is_current(user=user):
+                    if request.method == "GET":
+                        from django.utils.http import urlencode
+
+                        query = urlencode({"next": request.get_full_path()})
+                        return redirect(f"{reverse('consent')}?{query}")
                     return redirect(reverse("consent"))
         return self.get_response(request)
 

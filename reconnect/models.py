@@ -216,6 +216,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set once the invitation e-mail has gone out: makes the send idempotent and shows a failed send.
+    email_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -248,6 +250,17 @@ class Invitation(models.Model):
     @property
     def is_usable(self):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> str:
+        """One of "accepted", "revoked", "expired" or "pending"."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
 
 
 class ConsentVersion(models.Model):
@@ -326,6 +339,18 @@ class AuditEvent(models.Model):
         return f"{self.action} #{self.pk}"
 
 
+# The kinds of notification, in one place: the preferences page offers each as "also by e-mail".
+# A feature app that starts sending a new kind adds it here (the core imports no feature app, only names).
+NOTIFICATION_KINDS = [
+    ("forum_reply", _("Replies in the forum")),
+    ("message", _("New messages from your care team")),
+    ("cafe_reminder", _("Café reminders")),
+    ("care_link", _("Changes to your care team")),
+    ("moderation", _("Moderation of your posts")),
+    ("system", _("News about ReConnect and your account")),
+]
+
+
 class Notification(models.Model):
     """Something new for a person: a kind, a short text without sensitive content, and a link."""
 
@@ -349,5 +374,21 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.kind} → {self.recipient_id}"
 
+    @property
+    def safe_link(self) -> str:
+        """The link if it is a path on this site, else "": a stored link is never trusted to leave the site."""
+        return self.link if is_safe_local_path(self.link) else ""
+
     def get_absolute_url(self):
-        return self.link or reverse("notifications")
+        return self.safe_link or reverse("notifications")
+
+
+def is_safe_local_path(url: str) -> bool:
+    """True for a path on this site ("/forum/"), false for "//host", "/\\host", "https://..." and the like."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
+        return False
+    if any(ord(char) < 32 or char.isspace() for char in url):
+        return False
+    return url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False)

@@ -290,11 +290,19 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 USERSESSIONS_TRACK_ACTIVITY = True
+# The client address for rate limits. By default X-Forwarded-For is NOT trusted (a client could forge it);
+# behind N reverse proxies that set it, set TRUSTED_PROXY_COUNT=N (docker-compose: 1).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Roles that must enrol a second factor before reaching any page; all of them by default.
 MFA_REQUIRED_ROLES = env_list(
     "MFA_REQUIRED_ROLES", ["service_user", "provider", "consultant", "admin"]
 )
+if _unknown_roles := set(MFA_REQUIRED_ROLES) - {"service_user", "provider", "consultant", "admin"}:
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED_ROLES holds unknown roles {sorted(_unknown_roles)}; "
+        "use service_user, provider, consultant and admin, comma-separated."
+    )
 OTP_TOTP_ISSUER = "ReConnect"
 # How long a re-verification with the second factor lasts before sensitive changes (seconds).
 MFA_REVERIFY_SECONDS = 300
@@ -318,7 +326,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", PRODUCTION) else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Asking browsers to preload HSTS binds the whole domain to HTTPS for good; that is the operator's decision
+# (SECURE_HSTS_PRELOAD=true), so its reminder (W021) stays quiet until then and `check --deploy` is clean.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -354,6 +365,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+# Under daphne there is no runserver to serve static files: outside production whitenoise finds them in the
+# app and STATICFILES_DIRS folders, so no collectstatic is needed (in DEBUG, edits show at once).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -26,9 +26,26 @@ def test_home_lists_unread_notifications(alice, alice_client):
 
 def test_home_uses_a_fixed_number_of_queries(alice, alice_client, django_assert_max_num_queries):
     NotificationFactory.create_batch(2, recipient=alice)
+    alice_client.get(reverse("home"))  # the first request after sign-in records the session once
     with django_assert_max_num_queries(16) as small:
         alice_client.get(reverse("home"))
     NotificationFactory.create_batch(30, recipient=alice)
     with django_assert_max_num_queries(16) as large:
         alice_client.get(reverse("home"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_provider_home_names_linked_people_by_real_name_never_by_pseudonym(alice, linked_provider_client):
+    html = linked_provider_client.get(reverse("home")).content.decode()
+    assert "Alice Aasen" in html
+    assert "Lighthouse" not in html
+
+
+def test_provider_home_never_falls_back_to_the_pseudonym_when_no_real_name_is_given(
+    alice, linked_provider_client
+):
+    alice.real_name = ""
+    alice.save(update_fields=["real_name"])
+    html = linked_provider_client.get(reverse("home")).content.decode()
+    assert "Lighthouse" not in html
+    assert "Name not given" in html

@@ -1,0 +1,195 @@
+"""The authorization matrix: who may do what at every URL of the project, as data.
+
+One row per URL name. A row says how to build a concrete URL (pointing at someone's object where the URL takes
+an id) and what each role gets for GET and for POST. `may` names the roles entitled to the object in the URL
+(its owner, a linked provider); every other role must be turned away with a login redirect, 403, 404, or a 405
+that reveals nothing. The allauth pages (accounts/) and the Django admin (admin/) are covered by a rule per
+prefix instead of a row per page, because the libraries own those views; the walker in test_authz_matrix.py
+still checks that every pattern under them exists and is exercised.
+
+Feature issues (forum, messaging, toolbox, cafés, moderation) add their rows to ROWS.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.urls import reverse
+
+ROLES = ("anonymous", "alice", "bob", "linked_provider", "unlinked_provider", "consultant", "admin_user")
+SIGNED_IN_ROLES = ROLES[1:]
+
+# What a response amounts to (see classify() in test_authz_matrix.py).
+OK = "ok"  # the view answered: 2xx, or a redirect somewhere other than a login page
+LOGIN = "login"  # redirect to the sign-in page
+ADMIN_LOGIN = "admin-login"  # redirect to (or the page of) the admin's own sign-in form
+FORBIDDEN = "403"
+NOT_FOUND = "404"
+NOT_ALLOWED = "405"  # method not allowed: the view refuses the method before looking at anything
+REVERIFY = "reverify"  # sent to type a fresh second-factor code before a sensitive change
+
+# The answers that give nothing away about another person's object.
+DENIALS = frozenset({LOGIN, ADMIN_LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED})
+
+
+def _as_set(value):
+    return frozenset(value) if isinstance(value, (set, frozenset, tuple, list)) else frozenset({value})
+
+
+def expect(default, *, anonymous=LOGIN, **roles):
+    """Expected outcomes per role: `default` for every signed-in role unless named; anonymous is sent to login."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles in matrix row: {sorted(unknown)}")
+    table = {role: _as_set(roles.get(role, default)) for role in SIGNED_IN_ROLES}
+    table["anonymous"] = _as_set(anonymous)
+    return table
+
+
+# A role-based refusal may be 403 ("you can see this page exists but may not use it") or 404; both give
+# nothing away, and the view's author chooses.
+ROLE_REFUSED = frozenset({FORBIDDEN, NOT_FOUND})
+# A GET to an action that only takes POST: a confirmation page or 405 are both fine.
+ACTION_GET = frozenset({OK, NOT_ALLOWED})
+SERVICE_USERS = ("alice", "bob")
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    url: Callable  # world -> str
+    get: dict
+    post: dict
+    # Roles entitled to the object the URL points at; () when the URL points at no one's object.
+    may: tuple = ()
+    # world -> value that must be the same before and after a request by a role not in `may` or `owners`
+    # (e.g. "alice's notification is still unread after bob POSTs to it").
+    unchanged: Callable | None = None
+    # Roles whose own data `unchanged` looks at, for URLs that point at no object (e.g. "mark all MY
+    # notifications read": alice may change her own, nobody else may).
+    owners: tuple = ()
+    # Tables a GET by an entitled role may write to (beyond sessions), with the reason in a comment.
+    get_writes: tuple = ()
+    note: str = ""
+
+    @property
+    def foreign(self):
+        return bool(self.may)
+
+
+def _url(name, *args):
+    return lambda world: reverse(name, args=[arg(world) if callable(arg) else arg for arg in args])
+
+
+ROWS = [
+    # --- Home, language, account -------------------------------------------------------------------------
+    Row("home", _url("home"), get=expect(OK), post=expect({OK, NOT_ALLOWED})),
+    # Public: switching language works on the sign-in page too. POST only.
+    Row("set_language", _url("set_language"),
+        get=expect(NOT_ALLOWED, anonymous=NOT_ALLOWED), post=expect(OK, anonymous=OK)),
+    Row("account_settings", _url("account_settings"), get=expect(OK), post=expect({OK, NOT_ALLOWED})),
+    # --- Second factor: every signed-in person manages their own; nothing here names another person -----
+    # Replacing the authenticator or making new recovery codes asks for a fresh code first.
+    Row("mfa_setup", _url("mfa_setup"), get=expect({OK, REVERIFY}), post=expect({OK, REVERIFY})),
+    Row("mfa_verify", _url("mfa_verify"), get=expect(OK), post=expect(OK)),
+    Row("mfa_recovery", _url("mfa_recovery"), get=expect(OK), post=expect(OK)),
+    Row("mfa_manage", _url("mfa_manage"), get=expect(OK), post=expect({OK, NOT_ALLOWED})),
+    Row("mfa_recovery_codes", _url("mfa_recovery_codes"), get=expect({OK, REVERIFY}), post=expect({OK, REVERIFY})),
+    # --- Terms ------------------------------------------------------------------------------------------
+    Row("consent", _url("consent"), get=expect(OK), post=expect(OK)),
+    # --- Notifications: each person sees only their own ------------------------------------------------
+    Row("notifications", _url("notifications"), get=expect(OK), post=expect({OK, NOT_ALLOWED})),
+    Row("notifications_read_all", _url("notifications_read_all"), get=expect(ACTION_GET), post=expect(OK),
+        # Everyone may mark their OWN notifications read; alice's must stay unread when others do it.
+        unchanged=lambda world: world.notification_read_at(), owners=("alice",)),
+    Row("notification_open", _url("notification_open", lambda w: w.alice_notification.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK),
+        post=expect({NOT_FOUND, NOT_ALLOWED}, alice={OK, NOT_ALLOWED}),
+        unchanged=lambda world: world.notification_read_at(),
+        # Opening a notification (the link in its e-mail is a GET) marks it read and lowers the bell's count.
+        get_writes=("reconnect_notification", "reconnect_user")),
+    Row("notification_preferences", _url("notification_preferences"), get=expect(OK), post=expect(OK)),
+    # --- Who has seen my data: every person sees the rows about their own data -------------------------
+    Row("access_log", _url("access_log"), get=expect(OK), post=expect({OK, NOT_ALLOWED})),
+    # --- Invitations: admins, the consultant and providers invite; service users do not ------------------
+    Row("invitations", _url("invitations"),
+        get=expect(OK, alice=ROLE_REFUSED, bob=ROLE_REFUSED),
+        post=expect({OK, NOT_ALLOWED}, alice=ROLE_REFUSED | {NOT_ALLOWED}, bob=ROLE_REFUSED | {NOT_ALLOWED})),
+    Row("invitation_create", _url("invitation_create"),
+        get=expect(OK, alice=ROLE_REFUSED, bob=ROLE_REFUSED),
+        post=expect(OK, alice=ROLE_REFUSED, bob=ROLE_REFUSED)),
+    # An invitation the linked provider sent: only its sender may revoke it in the portal.
+    Row("invitation_revoke", _url("invitation_revoke", lambda w: w.provider_invitation.pk),
+        may=("linked_provider",),
+        get=expect({NOT_FOUND, NOT_ALLOWED}, alice=ROLE_REFUSED | {NOT_ALLOWED}, bob=ROLE_REFUSED | {NOT_ALLOWED},
+                   linked_provider=ACTION_GET),
+        post=expect(NOT_FOUND, alice=ROLE_REFUSED, bob=ROLE_REFUSED, linked_provider=OK),
+        unchanged=lambda world: world.invitation_state()),
+    # The invitation link is public (the token is the credential). A signed-in person opening someone
+    # else's link is told to sign out first (403); in no case may the invitation be used up by them.
+    Row("invitation_accept", _url("invitation_accept", lambda w: w.invitation_token),
+        get=expect(FORBIDDEN, anonymous=OK), post=expect(FORBIDDEN, anonymous=OK),
+        unchanged=lambda world: world.invitation_accepted()),
+    # --- Care team: service users and providers see their own links ------------------------------------
+    Row("care_team", _url("care_team"),
+        get=expect(OK, consultant={OK, *ROLE_REFUSED}, admin_user={OK, *ROLE_REFUSED}),
+        post=expect({OK, NOT_ALLOWED}, consultant={OK, NOT_ALLOWED, *ROLE_REFUSED},
+                    admin_user={OK, NOT_ALLOWED, *ROLE_REFUSED})),
+    # Alice's link to the linked provider: either side may end it, nobody else.
+    Row("care_link_end", _url("care_link_end", lambda w: w.care_link.pk), may=("alice", "linked_provider"),
+        get=expect({NOT_FOUND, NOT_ALLOWED}, alice=ACTION_GET, linked_provider=ACTION_GET),
+        post=expect(NOT_FOUND, alice=OK, linked_provider=OK),
+        unchanged=lambda world: world.care_link_state()),
+]
+
+ROWS_BY_NAME = {row.name: row for row in ROWS}
+
+
+@dataclass(frozen=True)
+class PrefixRule:
+    """Expectations for every URL pattern under a prefix owned by a library."""
+
+    prefix: str
+    get: Callable  # (pattern name, role) -> set of outcomes
+    post: Callable
+    note: str = ""
+    # Roles that may see other people's private details in these pages (the admin, in the admin).
+    sees_private_details: tuple = field(default=())
+
+
+# allauth pages that need a signed-in person; the rest are public (sign in, reset password, ...).
+ALLAUTH_SIGNED_IN_ONLY = {
+    "account_email", "account_change_password", "account_set_password", "account_reauthenticate",
+    "usersessions_list",
+}
+# A public allauth page may answer, redirect (e.g. a signed-in person away from the sign-in page), or refuse
+# a bogus key with 404; it must never fail with 500 nor show private details (checked for every response).
+_ALLAUTH_PUBLIC = frozenset({OK, LOGIN, NOT_FOUND, NOT_ALLOWED, FORBIDDEN})
+
+
+def _allauth(name, role):
+    if name in ALLAUTH_SIGNED_IN_ONLY:
+        # Changing the e-mail address asks for a fresh second-factor code first (reconnect.middleware).
+        return frozenset({LOGIN}) if role == "anonymous" else frozenset({OK, NOT_ALLOWED, REVERIFY})
+    return _ALLAUTH_PUBLIC
+
+
+def _admin(name, role):
+    # Only staff reach admin content; anyone else gets the admin's sign-in form (which asks for the second
+    # factor too), never a page of the admin itself.
+    # Staff may get anything but an error: 403 where the admin allows no adding or deleting (the audit
+    # trail), a sign-in page after signing out of the admin or an empty sign-in form posted.
+    if role == "admin_user":
+        return frozenset({OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, ADMIN_LOGIN, LOGIN})
+    # Anonymous visitors meet either sign-in page: the admin's, or the portal's (LoginRequiredMiddleware
+    # stops them before the admin does for the model pages).
+    if role == "anonymous":
+        return frozenset({ADMIN_LOGIN, LOGIN})
+    return frozenset({ADMIN_LOGIN})
+
+
+PREFIX_RULES = [
+    PrefixRule("accounts/", get=_allauth, post=_allauth,
+               note="django-allauth: sign-in, sign-out, password reset, e-mail, sessions"),
+    PrefixRule("admin/", get=_admin, post=_admin, note="Django admin (django-otp's OTPAdminSite)",
+               sees_private_details=("admin_user",)),
+]

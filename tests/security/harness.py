@@ -1,0 +1,249 @@
+"""Helpers the security tests share: the URL walker, a world of people and objects, and safe requests."""
+
+import copy
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.authz_matrix import (
+    ADMIN_LOGIN, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, PREFIX_RULES, REVERIFY, ROLES, ROWS_BY_NAME,
+)
+
+
+# --- Walking the URL patterns -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # the full route, e.g. "notifications/<int:notification_id>/"
+    name: str  # the namespaced name ("admin:index"), or "" for an unnamed pattern
+    kwargs: tuple  # the names of its captured arguments
+
+    @property
+    def key(self):
+        """How matrix rows refer to the pattern: its name, or its route when it has none."""
+        return self.name or self.route
+
+
+def _captured(pattern):
+    if hasattr(pattern, "converters") and getattr(pattern, "_route", None) is not None:
+        return tuple(pattern.converters)
+    return tuple(pattern.regex.groupindex)
+
+
+def walk_patterns(patterns=None, prefix="", namespace="", captured=()):
+    """Every URL pattern of the project, through all includes, with its full route and namespaced name."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    found = []
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        args = captured + _captured(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace or "") if part)
+            found += walk_patterns(entry.url_patterns, route, inner, args)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            found.append(Pattern(route=route, name=name, kwargs=args))
+    return found
+
+
+def rule_for(pattern):
+    """The prefix rule covering the pattern (for library URLs), or None."""
+    plain = pattern.route.replace("^", "")
+    return next((rule for rule in PREFIX_RULES if plain.startswith(rule.prefix)), None)
+
+
+def uncovered_patterns():
+    return [p for p in walk_patterns() if p.key not in ROWS_BY_NAME and rule_for(p) is None]
+
+
+def sample_url(pattern, world):
+    """A concrete URL for a library pattern, filling its arguments with values that point at alice."""
+    samples = {
+        "object_id": str(world.alice.pk),
+        "content_type_id": str(ContentType.objects.get_for_model(type(world.alice)).pk),
+        "app_label": "reconnect",
+        "key": "not-a-real-key",
+        "uidb36": "zz",
+        "url": "nothing-here/",
+    }
+    if not pattern.name:
+        # Unnamed patterns (the admin's catch-all and its "object id without /change/" redirect): fill the
+        # route by hand.
+        route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: samples.get(m.group(1), "1"), pattern.route)
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: samples.get(m.group(1), "1"), route)
+        return "/" + route.replace("^", "").replace("$", "")
+    kwargs = {name: samples.get(name, "1") for name in pattern.kwargs}
+    return reverse(pattern.name, kwargs=kwargs or None)
+
+
+# --- The world: people, their clients and their objects -----------------------------------------------
+def make_world(people):
+    """Objects belonging to alice (and her linked provider) that the matrix points everyone else at."""
+    from reconnect.models import CareLink, Invitation, Notification, Role
+    from reconnect.services import notify
+    from tests.conftest import signed_in_client
+    from tests.factories import InvitationFactory
+
+    from allauth.account.models import EmailAddress
+
+    # Real accounts (invitation, demo data) always have their verified address in allauth's table; without
+    # it allauth's e-mail page would create the row on its first GET.
+    for person in people.values():
+        EmailAddress.objects.get_or_create(user=person, email=person.email, defaults={"verified": True, "primary": True})
+    world = SimpleNamespace(**people)
+    world.people = people
+    world.alice_notification = notify(
+        recipient=people["alice"], kind="system", text="Something new for you", link="/"
+    )
+    world.care_link = CareLink.objects.active().get(provider=people["linked_provider"], service_user=people["alice"])
+    world.provider_invitation = InvitationFactory(
+        email="newcomer@example.test", role=Role.SERVICE_USER, community=people["alice"].community,
+        invited_by=people["linked_provider"], care_provider=people["linked_provider"],
+    )
+    world.invitation_token = Invitation.new_token()
+    world.provider_invitation.set_token(world.invitation_token)
+    world.provider_invitation.save()
+
+    world.notification_read_at = lambda: Notification.objects.get(pk=world.alice_notification.pk).read_at
+    world.invitation_state = lambda: Invitation.objects.filter(pk=world.provider_invitation.pk).values_list(
+        "revoked_at", "accepted_at").first()
+    world.invitation_accepted = lambda: Invitation.objects.filter(pk=world.provider_invitation.pk).values_list(
+        "accepted_at", "accepted_by").first()
+    world.care_link_state = lambda: CareLink.objects.filter(pk=world.care_link.pk).values_list(
+        "ended_at", flat=True).first()
+
+    world.clients = {"anonymous": Client()}
+    for role in ROLES[1:]:
+        world.clients[role] = signed_in_client(people[role])
+    return world
+
+
+# --- Requests that leave no trace, and what their answers amount to -----------------------------------
+def request_and_roll_back(client, method, url, *, inspect=None):
+    """Make one request inside a savepoint that is rolled back, and restore the client's cookies after.
+
+    Each role's request then meets the same world: alice ending her care link does not change what the
+    next role sees, and a POST to sign out does not sign the client out for the rest of the test.
+    `inspect(response)` runs before the rollback, to look at what the request changed.
+    Returns (response, inspected value) or (exception, None) when the view raised.
+    """
+    cookies = copy.deepcopy(client.cookies)
+    result = None
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(url)
+            if inspect is not None:
+                result = inspect(response)
+            transaction.set_rollback(True)
+    except Exception as exc:  # noqa: BLE001 - a view that raises is a 500; report it, do not stop the loop
+        response = exc
+    finally:
+        client.cookies = cookies
+    return response, result
+
+
+def _path(url):
+    return urlsplit(url).path
+
+
+def classify(response, url):
+    """What an answer amounts to for the matrix: OK, LOGIN, ADMIN_LOGIN, "403", "404", "405" or an error."""
+    if isinstance(response, Exception):
+        return f"error: {type(response).__name__}: {response}"
+    status = response.status_code
+    admin_login = reverse("admin:login")
+    if status >= 500:
+        return f"error: {status}"
+    if status in (301, 302, 303, 307, 308):
+        target = _path(response["Location"])
+        if target.startswith(reverse("account_login")):
+            return LOGIN
+        if target.startswith(admin_login):
+            return ADMIN_LOGIN
+        if _path(url) == reverse("admin:logout") and target == reverse("admin:index"):
+            # The admin sends a non-staff "sign out of the admin" to the admin index, which asks them to sign in.
+            return ADMIN_LOGIN
+        if target.startswith(reverse("mfa_verify")) and not _path(url).startswith(reverse("mfa_verify")):
+            # Asked for a fresh code before a sensitive change (or, unexpectedly, the session lost its
+            # verification: the matrix says where re-verification is expected).
+            return REVERIFY
+        for name in ("mfa_setup", "consent"):
+            if target.startswith(reverse(name)) and not _path(url).startswith(reverse(name)):
+                # The role fixtures are verified and consented: being sent here means the session was lost.
+                return f"sent to {name}"
+        return OK
+    if status == 200 and _path(url) == admin_login and b'id="login-form"' in response.content:
+        return ADMIN_LOGIN
+    if 200 <= status < 300:
+        return OK
+    return {403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(status, str(status))
+
+
+def private_strings(people, *, viewer_role):
+    """Real names and e-mail addresses that the viewer may not see on any page.
+
+    A person sees their own; a service user sees their own providers' names; a provider the names of the
+    people in their care.
+    """
+    allowed = {viewer_role}
+    if viewer_role == "alice":
+        allowed.add("linked_provider")
+    if viewer_role == "linked_provider":
+        allowed.add("alice")
+    secrets = []
+    for role, person in people.items():
+        if role not in allowed:
+            secrets += [person.real_name, person.email]
+    return [s for s in secrets if s]
+
+
+def response_text(response):
+    if isinstance(response, Exception) or response.streaming:
+        return ""
+    return response.content.decode(errors="replace")
+
+
+# --- Database writes ----------------------------------------------------------------------------------
+# Tables a GET may write to: the session row (saved on every request to slide the idle timeout) and
+# allauth's user-session tracking (last seen, IP, user agent). Nothing else may change on a GET.
+GET_WRITABLE_TABLES = {"django_session", "usersessions_usersession"}
+
+
+def table_write_counters():
+    """Rows inserted, updated and deleted per table so far in this transaction (PostgreSQL's own counters).
+
+    Stricter than comparing row counts: an UPDATE changes no count but shows here.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+        )
+        return dict(cursor.fetchall())
+
+
+def row_counts():
+    """The number of rows in every table of every installed model."""
+    from django.apps import apps
+
+    tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f'(SELECT count(*) FROM "{t}")' for t in tables))
+        return dict(zip(tables, cursor.fetchone()))
+
+
+def written_tables(before, after, *, allowed=()):
+    ignore = GET_WRITABLE_TABLES | set(allowed)
+    return sorted(t for t, n in after.items() if n != before.get(t, 0) and t not in ignore)
+
+
+__all__ = [
+    "ADMIN_LOGIN", "FORBIDDEN", "LOGIN", "NOT_ALLOWED", "NOT_FOUND", "OK", "Pattern", "classify", "make_world",
+    "private_strings", "request_and_roll_back", "response_text", "row_counts", "rule_for", "sample_url",
+    "table_write_counters", "uncovered_patterns", "walk_patterns", "written_tables",
+]

@@ -1,0 +1,115 @@
+"""Real names and e-mail addresses never reach a peer or the consultant (SECURITY.md, canary leak).
+
+Canary people carry unique strings as their real name and e-mail and take part in things that show up on
+other people's pages. Every page a peer (bob) or the consultant can see is rendered and searched for the
+canaries. Later issues add their pages to PAGES (forum threads, café lists, messages, moderation queues).
+"""
+
+import uuid
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from reconnect.models import AuditAction, CareLink, Role
+from reconnect.services import notify, record_audit_event, send_notification_email
+from tests.conftest import signed_in_client
+from tests.factories import InvitationFactory, ProviderFactory, UserFactory
+
+# (who looks, how to build the URL from the canary world). Add the pages of new features here.
+PAGES = [
+    ("bob", lambda w: reverse("home")),
+    ("bob", lambda w: reverse("notifications")),
+    ("bob", lambda w: reverse("notification_preferences")),
+    ("bob", lambda w: reverse("account_settings")),
+    ("bob", lambda w: reverse("access_log")),
+    ("bob", lambda w: reverse("care_team")),
+    ("bob", lambda w: reverse("consent")),
+    ("bob", lambda w: reverse("mfa_manage")),
+    ("bob", lambda w: reverse("usersessions_list")),
+    ("consultant", lambda w: reverse("home")),
+    ("consultant", lambda w: reverse("notifications")),
+    ("consultant", lambda w: reverse("account_settings")),
+    ("consultant", lambda w: reverse("access_log")),
+    ("consultant", lambda w: reverse("invitations")),
+    ("consultant", lambda w: reverse("invitation_create")),
+    ("consultant", lambda w: reverse("consent")),
+    ("consultant", lambda w: reverse("care_team")),
+]
+
+
+class Canary:
+    def __init__(self, label):
+        token = uuid.uuid4().hex
+        self.real_name = f"CANARY-REALNAME-{label}-{token}"
+        self.email = f"canary-{label}-{token}@example.test"
+
+    @property
+    def strings(self):
+        # The e-mail's local part too: a page showing "canary-peer-…" without the domain still leaks it.
+        return [self.real_name, self.email, self.email.split("@")[0]]
+
+
+@pytest.fixture
+def canary_world(bob, consultant, admin_user, south):
+    """A peer in bob's community, a provider and a newcomer, all canaries, doing things bob and the consultant see."""
+    peer, provider, newcomer = Canary("peer"), Canary("provider"), Canary("newcomer")
+    peer_user = UserFactory(
+        email=peer.email, real_name=peer.real_name, pseudonym="Seabird", community=south, role=Role.SERVICE_USER
+    )
+    provider_user = ProviderFactory(email=provider.email, real_name=provider.real_name, pseudonym="kestrel-p")
+    # A provider who was never bob's: bob's access log must call them by role, not by name.
+    record_audit_event(actor=provider_user, subject_user=bob, action=AuditAction.SHARED_VIEWED, obj=bob)
+    record_audit_event(actor=peer_user, subject_user=bob, action=AuditAction.MODERATION, detail="Seabird")
+    record_audit_event(actor=provider_user, subject_user=consultant, action=AuditAction.SHARED_VIEWED)
+    # The provider's link to the peer (not to bob), which the consultant must not learn names from.
+    CareLink.objects.create(provider=provider_user, service_user=peer_user)
+    # An invitation to the newcomer that the ADMIN sent: the consultant did not type this address.
+    InvitationFactory(email=newcomer.email, role=Role.SERVICE_USER, community=south, invited_by=admin_user)
+    # Things that happen to bob because of the canaries: notifications never name people, but check anyway.
+    notify(recipient=bob, kind="forum_reply", text="Someone replied to your post", link=reverse("home"))
+    notify(recipient=bob, kind="care_link", text="Your care team changed", link=reverse("care_team"))
+    notify(recipient=consultant, kind="system", text="A new member joined", link=reverse("home"))
+    return {"canaries": [peer, provider, newcomer], "peer": peer_user, "provider": provider_user}
+
+
+def _leaks(text, canaries):
+    return [s for canary in canaries for s in canary.strings if s in text]
+
+
+@pytest.mark.parametrize("role,url", PAGES, ids=[f"{role}-{i}" for i, (role, _) in enumerate(PAGES)])
+def test_no_page_a_peer_or_the_consultant_sees_shows_a_real_name_or_email(
+    role, url, canary_world, request
+):
+    client = signed_in_client(request.getfixturevalue(role))
+    target = url(canary_world)
+    response = client.get(target, follow=True)
+    assert response.status_code == 200, f"{target} as {role} answered {response.status_code}"
+    leaks = _leaks(response.content.decode(), canary_world["canaries"])
+    assert not leaks, f"{target} as {role} shows {leaks}"
+
+
+def test_the_canary_check_itself_notices_a_real_name_on_a_page(canary_world):
+    # Guard against a harness that can never fail: the strings are found when present.
+    peer = canary_world["canaries"][0]
+    assert _leaks(f"<p>{peer.real_name}</p>", canary_world["canaries"]) == [peer.real_name]
+
+
+def test_notification_email_names_nobody_and_says_only_that_something_is_new(bob, canary_world):
+    bob.email_notification_kinds = ["forum_reply"]
+    bob.save(update_fields=["email_notification_kinds"])
+    notification = notify(
+        recipient=bob, kind="forum_reply", text="Seabird replied in 'My week'", link=reverse("home")
+    )
+    mail.outbox.clear()
+    assert send_notification_email(notification_id=notification.pk) is True
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [bob.email]
+    everything = "\n".join([message.subject, message.body, *message.to, *message.cc, *message.bcc])
+    everything += "".join(str(alt[0]) for alt in getattr(message, "alternatives", []))
+    assert not _leaks(everything, canary_world["canaries"])
+    # The e-mail carries no notification text at all, so neither pseudonyms nor post titles travel by mail.
+    assert "Seabird" not in everything and "My week" not in everything
+    assert "/notifications/" in message.body
