@@ -55,12 +55,13 @@ $(NPM_STAMP): package.json package-lock.json | check-npm
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Compiles every locale/*/LC_MESSAGES/*.po to .mo (with no .po files yet there is nothing to do). This is
-# manage.py compilemessages without the settings, so that it needs no database: it finds the same locale/
-# folders by walking the tree.
+# Compiles locale/*/LC_MESSAGES/*.po to .mo. This is manage.py compilemessages without the settings, so that
+# it needs no database. It finds locale/ from the repository root (and walks the tree, hence the ignores).
 messages: $(PIP_STAMP) | check-gettext
-	@env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages \
-	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages \
+	    --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git; \
+	else echo "No translation catalogues under locale/ yet: nothing to compile."; fi
 
 setup: $(PIP_STAMP) $(NPM_STAMP) messages
 

@@ -80,3 +80,13 @@ def get_usable_invitation(token):
     if invitation is None or not invitation.is_usable:
         raise Http404
     return invitation
+
+
+def get_user_session_for(user, session_id):
+    """One of `user`'s own signed-in sessions (allauth usersessions), else 404."""
+    from allauth.usersessions.models import UserSession
+
+    session = UserSession.objects.filter(user=user, pk=session_id).first()
+    if session is None:
+        raise Http404
+    return session

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("i18n/setlang/", account.set_language, name="set_language"),
     path("account/", account.account_settings, name="account_settings"),
+    path("account/sessions/<int:session_id>/end/", account.end_session, name="usersession_end"),
     # Second factor (django-otp)
     path("mfa/setup/", mfa.setup, name="mfa_setup"),
     path("mfa/verify/", mfa.verify, name="mfa_verify"),

@@ -1,8 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from reconnect import access
 from reconnect.models import User
 
 
@@ -19,3 +22,14 @@ def set_language(request):
 
 def account_settings(request):
     return render(request, "reconnect/account_settings.html")
+
+
+@require_POST
+def end_session(request, session_id):
+    """End one of your own sessions, on another device. Ending this one is signing out."""
+    session = access.get_user_session_for(request.user, session_id)
+    if session.session_key == request.session.session_key:
+        return redirect("account_logout")
+    session.end()
+    messages.success(request, _("That session has ended. The device there is signed out."))
+    return redirect("usersessions_list")

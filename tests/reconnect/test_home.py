@@ -49,3 +49,13 @@ def test_provider_home_never_falls_back_to_the_pseudonym_when_no_real_name_is_gi
     html = linked_provider_client.get(reverse("home")).content.decode()
     assert "Lighthouse" not in html
     assert "Name not given" in html
+
+
+def test_before_the_second_factor_the_header_offers_only_signing_out(alice):
+    from tests.conftest import signed_in_client
+
+    client = signed_in_client(alice, verified=False)
+    html = client.get(reverse("home"), follow=True).content.decode()
+    assert "Sign out" in html
+    assert reverse("account_settings") not in html
+    assert reverse("notifications") not in html

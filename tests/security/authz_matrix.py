@@ -87,6 +87,11 @@ ROWS = [
     Row("set_language", _url("set_language"),
         get=expect(NOT_ALLOWED, anonymous=NOT_ALLOWED), post=expect(OK, anonymous=OK)),
     Row("account_settings", _url("account_settings"), get=expect(OK), post=expect({OK, NOT_ALLOWED})),
+    # Alice's session on her phone: only alice may end it.
+    Row("usersession_end", _url("usersession_end", lambda w: w.alice_other_session.pk), may=("alice",),
+        get=expect({NOT_FOUND, NOT_ALLOWED}, alice=ACTION_GET),
+        post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.alice_other_session_exists()),
     # --- Second factor: every signed-in person manages their own; nothing here names another person -----
     # Replacing the authenticator or making new recovery codes asks for a fresh code first.
     Row("mfa_setup", _url("mfa_setup"), get=expect({OK, REVERIFY}), post=expect({OK, REVERIFY})),

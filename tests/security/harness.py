@@ -110,6 +110,13 @@ def make_world(people):
     world.provider_invitation.set_token(world.invitation_token)
     world.provider_invitation.save()
 
+    from allauth.usersessions.models import UserSession
+
+    # Alice is also signed in on another device (her phone).
+    world.alice_other_session = UserSession.objects.create(
+        user=people["alice"], session_key="alice-phone-session", ip="10.0.0.2", user_agent="Phone"
+    )
+    world.alice_other_session_exists = lambda: UserSession.objects.filter(pk=world.alice_other_session.pk).exists()
     world.notification_read_at = lambda: Notification.objects.get(pk=world.alice_notification.pk).read_at
     world.invitation_state = lambda: Invitation.objects.filter(pk=world.provider_invitation.pk).values_list(
         "revoked_at", "accepted_at").first()
