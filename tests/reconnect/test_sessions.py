@@ -42,3 +42,32 @@ def test_ending_your_current_session_signs_you_out_through_the_logout_page(alice
     row = UserSession.objects.get(user=alice, session_key=client.session.session_key)
     response = client.post(reverse("usersession_end", args=[row.pk]))
     assert response["Location"] == reverse("account_logout")
+
+
+def test_a_session_ends_after_the_idle_timeout_and_each_request_extends_it(alice, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = signed_in_client(alice)
+    client.get(reverse("home"))
+    session = Session.objects.get(session_key=client.session.session_key)
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert idle == timedelta(minutes=30)
+    assert abs(session.expire_date - (timezone.now() + idle)) < timedelta(minutes=1)
+
+    # Thirty quiet minutes later the session is gone and the person is asked to sign in again.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("home"))["Location"].startswith(reverse("account_login"))
+
+
+def test_signing_in_starts_a_new_session_key(alice, client):
+    # An anonymous visitor already has a session (for example one planted by someone else: fixation).
+    anonymous = client.session
+    anonymous["visited"] = True
+    anonymous.save()
+    before = client.cookies["sessionid"].value
+    client.post(reverse("account_login"), {"login": alice.email, "password": "correct horse battery staple"})
+    after = client.cookies["sessionid"].value
+    assert after and after != before
+    assert not Session.objects.filter(session_key=before).exists()
