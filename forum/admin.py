@@ -1,1 +1,47 @@
-"""Filled by this app's own issue; the room exists so the layout is the same in every app."""
+"""Boards are managed here. Threads and posts are peer-visible (not private) and shown read-only: changes to
+them go through the forum's own services (and, later, the consultant's moderation), never the admin."""
+
+from django.contrib import admin
+
+from forum.models import Board, Post, Thread
+from reconnect.admin import admin_site
+
+
+@admin.register(Board, site=admin_site)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_nb", "slug", "position", "is_active", "thread_count", "post_count", "last_post_at")
+    list_editable = ("position", "is_active")
+    ordering = ("position", "pk")
+    prepopulated_fields = {"slug": ("name_en",)}
+    readonly_fields = ("thread_count", "post_count", "last_post_at")
+    fieldsets = (
+        (None, {"fields": ("slug", "position", "is_active")}),
+        ("Norsk bokmål", {"fields": ("name_nb", "description_nb")}),
+        ("English", {"fields": ("name_en", "description_en")}),
+        (None, {"fields": ("thread_count", "post_count", "last_post_at")}),
+    )
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread, site=admin_site)
+class ThreadAdmin(_ReadOnlyAdmin):
+    list_display = ("title", "board", "author", "community", "is_pinned", "is_locked", "reply_count", "last_post_at")
+    list_filter = ("board", "is_pinned", "is_locked")
+    list_select_related = ("board", "author", "community")
+
+
+@admin.register(Post, site=admin_site)
+class PostAdmin(_ReadOnlyAdmin):
+    list_display = ("pk", "thread", "number", "author", "created_at", "edited_at", "deleted_by_author_at")
+    list_select_related = ("thread", "author")
+    exclude = ("body_html",)
