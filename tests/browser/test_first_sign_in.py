@@ -21,7 +21,7 @@ def demo_member(live_server):
         email="tuva@example.test", pseudonym="Morningtide", real_name="Tuva Strand", community=community,
         preferred_language="nb",
     )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
     return user, device
 

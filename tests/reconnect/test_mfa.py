@@ -59,7 +59,7 @@ def test_unverified_person_with_a_device_reaches_only_verification(alice, url_na
 
 def test_unverified_post_is_refused_and_changes_nothing(alice):
     confirmed_totp_device(alice)
-    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    EmailAddress.objects.get_or_create(user=alice, email=alice.email, defaults={"verified": True, "primary": True})
     client = signed_in_client(alice, verified=False)
     response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.test"})
     assert response["Location"] == reverse("mfa_verify")
@@ -94,7 +94,7 @@ def test_verified_admin_can_use_the_admin(admin_client):
 
 def test_password_reset_then_login_still_asks_for_the_second_factor(alice):
     confirmed_totp_device(alice)
-    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    EmailAddress.objects.get_or_create(user=alice, email=alice.email, defaults={"verified": True, "primary": True})
     client = Client()
     client.post(reverse("account_reset_password"), {"email": alice.email})
     assert len(mail.outbox) == 1
@@ -284,7 +284,7 @@ def test_re_verification_expires(alice, alice_client, settings):
 
 
 def test_changing_email_needs_a_fresh_code(alice, alice_client):
-    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    EmailAddress.objects.get_or_create(user=alice, email=alice.email, defaults={"verified": True, "primary": True})
     response = alice_client.post(reverse("account_email"), {"action_add": "", "email": "alice.new@example.test"})
     assert response["Location"] == verify_path(reverse("account_email"))
     assert not EmailAddress.objects.filter(email="alice.new@example.test").exists()

@@ -144,6 +144,44 @@ ROWS = [
         get=expect({NOT_FOUND, NOT_ALLOWED}, alice=ACTION_GET, linked_provider=ACTION_GET),
         post=expect(NOT_FOUND, alice=OK, linked_provider=OK),
         unchanged=lambda world: world.care_link_state()),
+    # --- Forum: service users, the consultant and (read-only) admins; providers are not in the forum -----
+    # Providers get 404 everywhere in the forum, so they cannot match a patient's story to a pseudonym.
+    Row("forum:index", _url("forum:index"),
+        get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
+    Row("forum:preview", _url("forum:preview"),
+        get=expect(NOT_ALLOWED),
+        post=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK)),
+    Row("forum:board", _url("forum:board", lambda w: w.board.slug),
+        get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
+    # A POST without a title comes back as the form with its errors (200); nothing is stored.
+    Row("forum:thread_create", _url("forum:thread_create", lambda w: w.board.slug),
+        get=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK),
+        post=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK)),
+    # Alice's thread is local to her community: bob (another community) and providers get 404.
+    Row("forum:thread", _url("forum:thread", lambda w: w.local_thread.pk), may=("alice", "consultant", "admin_user"),
+        get=expect(NOT_FOUND, alice=OK, consultant=OK, admin_user=OK),
+        post=expect(NOT_ALLOWED),
+        # Reading a thread remembers how far you read and counts your view once a day.
+        get_writes=("forum_threadreadstate", "forum_threadview", "forum_thread")),
+    Row("forum:thread_unread", _url("forum:thread_unread", lambda w: w.local_thread.pk),
+        may=("alice", "consultant", "admin_user"),
+        get=expect(NOT_FOUND, alice=OK, consultant=OK, admin_user=OK), post=expect(NOT_ALLOWED)),
+    # An empty reply comes back with its error message (200); nothing is stored.
+    Row("forum:reply", _url("forum:reply", lambda w: w.local_thread.pk), may=("alice", "consultant"),
+        get=expect(NOT_FOUND, alice=OK, consultant=OK), post=expect(NOT_FOUND, alice=OK, consultant=OK),
+        unchanged=lambda world: world.forum_thread_state()),
+    Row("forum:follow", _url("forum:follow", lambda w: w.local_thread.pk), may=("alice", "consultant", "admin_user"),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.forum_thread_state()),
+    Row("forum:post", _url("forum:post", lambda w: w.alice_post.pk), may=("alice", "consultant", "admin_user"),
+        get=expect(NOT_FOUND, alice=OK, consultant=OK, admin_user=OK), post=expect(NOT_ALLOWED)),
+    # Only the author edits or deletes a post; the consultant's moderation comes with its own URLs.
+    Row("forum:post_edit", _url("forum:post_edit", lambda w: w.alice_post.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.forum_post_state()),
+    Row("forum:post_delete", _url("forum:post_delete", lambda w: w.alice_post.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.forum_post_state()),
 ]
 
 ROWS_BY_NAME = {row.name: row for row in ROWS}

@@ -125,6 +125,23 @@ def make_world(people):
     world.care_link_state = lambda: CareLink.objects.filter(pk=world.care_link.pk).values_list(
         "ended_at", flat=True).first()
 
+    # Forum: a thread local to alice's community (bob lives in another), with alice's first post in it.
+    from forum import services as forum_services
+    from forum.models import Board, Post, Subscription
+
+    world.board = Board.objects.create(slug="matrix-board", name_nb="Tavle", name_en="Board")
+    world.local_thread = forum_services.start_thread(
+        board=world.board, author=people["alice"], title="Alice's local thread", body="Only for Nordby",
+        community=people["alice"].community,
+    )
+    world.alice_post = world.local_thread.posts.get()
+    world.forum_post_state = lambda: Post.objects.filter(pk=world.alice_post.pk).values_list(
+        "body", "edited_at", "deleted_by_author_at").first()
+    world.forum_thread_state = lambda: (
+        list(Post.objects.filter(thread=world.local_thread).values_list("pk", flat=True)),
+        sorted(Subscription.objects.filter(thread=world.local_thread).values_list("user_id", flat=True)),
+    )
+
     world.clients = {"anonymous": Client()}
     for role in ROLES[1:]:
         world.clients[role] = signed_in_client(people[role])

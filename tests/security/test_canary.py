@@ -35,6 +35,18 @@ PAGES = [
     ("consultant", lambda w: reverse("invitation_create")),
     ("consultant", lambda w: reverse("consent")),
     ("consultant", lambda w: reverse("care_team")),
+    # Forum: the canary peer writes, bob replies; bob and the consultant read.
+    ("bob", lambda w: reverse("forum:index")),
+    ("bob", lambda w: reverse("forum:board", args=[w["forum_board"].slug])),
+    ("bob", lambda w: reverse("forum:thread", args=[w["forum_thread"].pk])),
+    ("bob", lambda w: reverse("forum:thread", args=[w["forum_local_thread"].pk])),
+    ("bob", lambda w: reverse("forum:reply", args=[w["forum_thread"].pk])),
+    ("bob", lambda w: reverse("forum:thread_create", args=[w["forum_board"].slug])),
+    ("bob", lambda w: reverse("forum:post_edit", args=[w["forum_bob_post"].pk])),
+    ("consultant", lambda w: reverse("forum:index")),
+    ("consultant", lambda w: reverse("forum:board", args=[w["forum_board"].slug])),
+    ("consultant", lambda w: reverse("forum:thread", args=[w["forum_thread"].pk])),
+    ("consultant", lambda w: reverse("forum:thread", args=[w["forum_local_thread"].pk])),
 ]
 
 
@@ -70,7 +82,22 @@ def canary_world(bob, consultant, admin_user, south):
     notify(recipient=bob, kind="forum_reply", text="Someone replied to your post", link=reverse("home"))
     notify(recipient=bob, kind="care_link", text="Your care team changed", link=reverse("care_team"))
     notify(recipient=consultant, kind="system", text="A new member joined", link=reverse("home"))
-    return {"canaries": [peer, provider, newcomer], "peer": peer_user, "provider": provider_user}
+    # The forum: the peer starts a thread and a local one (bob's community); bob replies, which notifies the peer.
+    from forum import services as forum_services
+    from forum.models import Board
+
+    board = Board.objects.create(slug="canary-board", name_nb="Hverdagen", name_en="Everyday life")
+    thread = forum_services.start_thread(board=board, author=peer_user, title="My week", body="Hello from Seabird")
+    local = forum_services.start_thread(
+        board=board, author=peer_user, title="Before the café", body="Meet at 5?", community=south
+    )
+    bob_post = forum_services.post_reply(thread=thread, author=bob, body="Welcome!")
+    forum_services.post_reply(thread=thread, author=consultant, body="Thank you for sharing.")
+    forum_services.post_reply(thread=local, author=bob, body="Yes")
+    return {
+        "canaries": [peer, provider, newcomer], "peer": peer_user, "provider": provider_user,
+        "forum_board": board, "forum_thread": thread, "forum_local_thread": local, "forum_bob_post": bob_post,
+    }
 
 
 def _leaks(text, canaries):

@@ -125,6 +125,10 @@ class Command(BaseCommand):
             for person in PEOPLE:
                 for provider in person.providers:
                     self._care_link(provider=users[provider], service_user=users[person.local_part])
+            # Feature apps' demo content. Imported here, not at the top: the core imports no feature app.
+            from forum.demo import load_demo_forum
+
+            load_demo_forum(users_by_pseudonym={user.pseudonym: user for user in users.values()})
         self._print_logins()
 
     def _site(self):
