@@ -7,14 +7,22 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reconnect import services
 from reconnect.models import AuditAction, AuditEvent, CareLink, Invitation, Role, User, hash_token
 from tests.factories import InvitationFactory
 
 PASSWORD = "a calm walk by the fjord"
+
+
+@pytest.fixture
+def client():
+    """A visitor whose browser asks for English. The portal's default language is Norwegian, and these tests
+    read the English wording; test_translations.py checks the Norwegian."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def accept_data(**overrides):
@@ -427,7 +435,8 @@ def test_a_pseudonym_taken_in_a_race_gives_the_friendly_message_and_creates_noth
     with pytest.raises(ValidationError) as caught:
         services.accept_invitation(token=token, pseudonym="lightHOUSE", real_name="", password=PASSWORD,
                                    preferred_language="en")
-    assert "Someone already uses this pseudonym" in str(caught.value.message_dict["pseudonym"])
+    with translation.override("en"):
+        assert "Someone already uses this pseudonym" in str(caught.value.message_dict["pseudonym"])
     assert not User.objects.filter(email="nina@example.test").exists()
     invitation.refresh_from_db()
     assert invitation.is_usable

@@ -9,13 +9,27 @@ from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client as DjangoClient
 from django.urls import reverse
 
 from tests.conftest import PASSWORD, signed_in_client
 
 INLINE_CODE = re.compile(r"\sstyle=|<script(?![^>]*\bsrc=)|\son[a-z]+=", re.IGNORECASE)
 WRONG = "not the right password at all"
+
+
+class Client(DjangoClient):
+    """A visitor whose browser asks for English. The portal's default language is Norwegian, and these tests
+    read the English wording; test_translations.py checks the Norwegian."""
+
+    def __init__(self, **defaults):
+        defaults.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+        super().__init__(**defaults)
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +41,7 @@ def fresh_rate_limits():
 
 @pytest.fixture
 def alice_with_email(alice):
-    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    EmailAddress.objects.get_or_create(user=alice, email=alice.email, defaults={"verified": True, "primary": True})
     return alice
 
 

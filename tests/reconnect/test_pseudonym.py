@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
 from reconnect import services
@@ -10,6 +11,13 @@ from reconnect.models import Role, User
 from tests.factories import UserFactory
 
 PASSWORD = "a calm walk by the fjord"
+
+
+@pytest.fixture
+def client():
+    """A visitor whose browser asks for English. The portal's default language is Norwegian, and these tests
+    read the English wording; test_translations.py checks the Norwegian."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
