@@ -162,6 +162,8 @@ class CareLink(models.Model):
     )
 
     objects = CareLinkQuerySet.as_manager()
+    # How "Who has seen my data" names this object (a whole phrase: see reconnect.views.audit).
+    audit_label = _("your care link")
 
     class Meta:
         verbose_name = _("care link")

@@ -51,14 +51,19 @@ def describe_actor(event, *, viewer, named_provider_ids):
 
 
 def describe_object(event):
-    """What the row is about, from the model's own name ("your crisis plan"); "your data" when unknown."""
+    """What the row is about, from the model's `audit_label` ("your crisis plan"); "your data" when unknown.
+
+    A whole phrase per model, not "your" + a name: in Norwegian the possessive follows the noun's gender
+    (din kriseplan, ditt innlegg, dine reservekoder), so feature models declare `audit_label` themselves.
+    """
     if event.object_type:
         try:
             model = apps.get_model(event.object_type)
         except (LookupError, ValueError):
             model = None
-        if model is not None:
-            return _("your %(thing)s") % {"thing": model._meta.verbose_name}
+        label = getattr(model, "audit_label", None)
+        if label is not None:
+            return label
     return _("your data")
 
 

@@ -279,6 +279,6 @@ def test_the_forum_writing_checks_speak_norwegian(settings):
         "Sjekk før du publiserer", "Vi fant 2 detaljer", "Telefonnummer", "Fullt navn",
         "Det høres ut som du har det veldig tungt nå", "Forumet er ikke for akutte situasjoner.",
         "Medisinsk nødtelefon", "Legevakt", 'href="tel:113"', "116 117", settings.CRISIS_HELPLINE_NUMBER,
-        "Brukerkonsulenten vil se det",
+        "Erfaringskonsulenten vil se det",
         absent=("Check before you post", "not for emergencies", "Phone number", "Out-of-hours doctor"),
     )
