@@ -50,7 +50,7 @@ THREADS = [
 ]
 
 
-def load_demo_forum(*, users_by_pseudonym) -> None:
+def load_demo(*, users_by_pseudonym) -> None:
     """Create the demo boards and threads (once); replies notify the demo people who follow a thread."""
     with transaction.atomic():
         boards = {}

@@ -9,9 +9,12 @@ Demo users have not accepted the terms yet: meeting the consent page on first si
 
 import base64
 import hashlib
+import importlib
+import importlib.util
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand, CommandError
@@ -104,6 +107,17 @@ def printed_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+def load_feature_demos(*, users_by_pseudonym) -> None:
+    """Each installed app may bring demo content in its own `demo.py` with `load_demo(*, users_by_pseudonym)`.
+
+    Found through the app registry, so the core names no feature app (dependencies point one way).
+    """
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo"
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).load_demo(users_by_pseudonym=users_by_pseudonym)
+
+
 class Command(BaseCommand):
     help = "Load demo communities and people (idempotent) and print every demo login."
 
@@ -125,10 +139,7 @@ class Command(BaseCommand):
             for person in PEOPLE:
                 for provider in person.providers:
                     self._care_link(provider=users[provider], service_user=users[person.local_part])
-            # Feature apps' demo content. Imported here, not at the top: the core imports no feature app.
-            from forum.demo import load_demo_forum
-
-            load_demo_forum(users_by_pseudonym={user.pseudonym: user for user in users.values()})
+            load_feature_demos(users_by_pseudonym={user.pseudonym: user for user in users.values()})
         self._print_logins()
 
     def _site(self):
