@@ -230,12 +230,19 @@ def _redis_db(url, number):
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         # Database 1; Celery's broker and the channel layer use database 0.
         "LOCATION": _redis_db(REDIS_URL, 1),
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            # When Redis is down, pages that need only the database keep working: a cache miss instead of
+            # an error. The login rate limits then fail open until Redis is back (logged as a warning).
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 if REDIS_URL.startswith("unix://"):
     CELERY_BROKER_URL = "redis+socket://" + REDIS_URL.removeprefix("unix://")
