@@ -3,7 +3,7 @@ them go through the forum's own services (and, later, the consultant's moderatio
 
 from django.contrib import admin
 
-from forum.models import Board, Post, Thread
+from forum.models import Board, Post, PostFlag, PostReport, Thread, WritingCheckDay
 from reconnect.admin import admin_site
 
 
@@ -45,3 +45,24 @@ class PostAdmin(_ReadOnlyAdmin):
     list_display = ("pk", "thread", "number", "author", "created_at", "edited_at", "deleted_by_author_at")
     list_select_related = ("thread", "author")
     exclude = ("body_html",)
+
+
+@admin.register(PostReport, site=admin_site)
+class PostReportAdmin(_ReadOnlyAdmin):
+    """Reports are read in the consultant's queue (the moderation issue); here only for support, read-only."""
+
+    list_display = ("pk", "post", "reason", "created_at", "handled_at")
+    list_filter = ("reason", "handled_at")
+    list_select_related = ("post",)
+
+
+@admin.register(PostFlag, site=admin_site)
+class PostFlagAdmin(_ReadOnlyAdmin):
+    list_display = ("pk", "post", "kind", "created_at", "handled_at")
+    list_filter = ("kind",)
+    list_select_related = ("post",)
+
+
+@admin.register(WritingCheckDay, site=admin_site)
+class WritingCheckDayAdmin(_ReadOnlyAdmin):
+    list_display = ("day", "checked", "privacy_found", "crisis_found", "posted_anyway")

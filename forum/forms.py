@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import BODY_MAX, TITLE_MAX
+from forum.models import BODY_MAX, REPORT_NOTE_MAX, TITLE_MAX, PostReport
 
 MARKDOWN_HELP = _(
     "You can use simple formatting: *italic*, **bold**, lists starting with -, quotes starting with >, "
@@ -88,3 +88,17 @@ class NewThreadForm(_PostFormMixin):
 
 class PreviewForm(forms.Form):
     body = forms.CharField(required=False, strip=False, max_length=BODY_MAX * 2)
+
+
+class PostReportForm(forms.Form):
+    """Why a member reports a post to the service user consultant."""
+
+    reason = forms.ChoiceField(
+        label=_("What worries you about this post?"), choices=PostReport.Reason.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose why you are reporting this post.")},
+    )
+    note = forms.CharField(
+        label=_("Anything the consultant should know (optional)"), required=False,
+        max_length=REPORT_NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Up to 1,000 characters. Only the service user consultant reads this."),
+    )

@@ -232,5 +232,98 @@ class ThreadView(models.Model):
         constraints = [models.UniqueConstraint(fields=["thread", "user", "day"], name="forum_view_once_a_day")]
 
 
+REPORT_NOTE_MAX = 1000
+
+
+class PostReport(models.Model):
+    """A member asks the service user consultant to look at a post. The writer is never told who reported.
+
+    One open report per person per post: a second one while the first is unhandled is refused kindly. The
+    moderation queue (a later issue) reads the unhandled rows and sets `handled_at`.
+    """
+
+    class Reason(models.TextChoices):
+        HURTFUL = "hurtful", _("It is hurtful or unkind")
+        PRIVATE_DETAILS = "private_details", _("It shares someone's private details")
+        WORRIED = "worried", _("I am worried about the writer")
+        SPAM = "spam", _("It is spam or advertising")
+        OTHER = "other", _("Something else")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    # SET_NULL: a report stays in the queue when the reporter's account is deleted.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="forum_reports"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"), max_length=REPORT_NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post report")
+        verbose_name_plural = _("post reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"], condition=Q(handled_at__isnull=True), name="forum_report_open_once"
+            ),
+            models.CheckConstraint(condition=Q(note__length__lte=REPORT_NOTE_MAX), name="forum_report_note_length"),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(handled_at__isnull=True), name="forum_report_open"),
+        ]
+
+    def __str__(self):
+        return f"Report #{self.pk} on post #{self.post_id}"
+
+
+class PostFlag(models.Model):
+    """A post the writing checks marked for the consultant's attention after its author chose "Post anyway".
+
+    crisis: crisis language (the post is published; the consultant may want to reach out).
+    privacy: identifying details (the consultant can kindly suggest an edit). Nothing about the check's
+    findings is stored, only the kind.
+    """
+
+    class Kind(models.TextChoices):
+        CRISIS = "crisis", _("Crisis language")
+        PRIVACY = "privacy", _("Identifying details")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post flag")
+        verbose_name_plural = _("post flags")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["post", "kind"], name="forum_flag_once_per_kind")]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(handled_at__isnull=True), name="forum_flag_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} flag on post #{self.post_id}"
+
+
+class WritingCheckDay(models.Model):
+    """How often the writing checks ran on a day and what they found, for the consultant's statistics.
+
+    Only counts: never the text, the author, the post or what was found.
+    """
+
+    day = models.DateField(unique=True)
+    checked = models.PositiveIntegerField(default=0, help_text=_("Posts checked when sent."))
+    privacy_found = models.PositiveIntegerField(default=0, help_text=_("Checks that found identifying details."))
+    crisis_found = models.PositiveIntegerField(default=0, help_text=_("Checks that found crisis language."))
+    posted_anyway = models.PositiveIntegerField(default=0, help_text=_("Posts sent with \"Post anyway\"."))
+
+    class Meta:
+        verbose_name = _("writing checks on a day")
+        verbose_name_plural = _("writing checks per day")
+        ordering = ["-day"]
+
+
 def new_submit_token():
     return uuid.uuid4()

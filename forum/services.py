@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forum import access
-from forum.models import BODY_MAX, TITLE_MAX, Board, Post, PostRevision, Subscription, Thread
+from forum.models import (
+    BODY_MAX, REPORT_NOTE_MAX, TITLE_MAX, Board, Post, PostFlag, PostReport, PostRevision, Subscription, Thread,
+)
 from reconnect.models import Role
 
 logger = logging.getLogger(__name__)
@@ -306,3 +308,87 @@ def record_thread_view(*, user, thread, day=None) -> bool:
     if counted:
         thread.view_count += 1
     return counted
+
+
+# --- Reports and flags for the consultant -----------------------------------------------------------------
+ALREADY_REPORTED_MESSAGE = gettext_lazy(
+    "You have already reported this post, and the service user consultant has it. Thank you."
+)
+
+
+class AlreadyReported(ForumError):
+    """The person's earlier report of this post is still open: nothing new is stored."""
+
+
+def already_reported(*, post, reporter) -> bool:
+    """True while `reporter` has an open (unhandled) report of `post`."""
+    return PostReport.objects.filter(post=post, reporter=reporter, handled_at__isnull=True).exists()
+
+
+def why_not_reportable(*, post, reporter) -> str:
+    """Why `reporter` cannot report `post` (a message for them), or "" when they can."""
+    if not access.can_post(reporter):
+        return _("Your account cannot report posts.")
+    if post.author_id == reporter.pk:
+        return _("This is your own post. You can edit or delete it instead of reporting it.")
+    if post.is_deleted or post.is_hidden:
+        return _("This post has already been removed from view, so there is nothing to report.")
+    return ""
+
+
+def report_post(*, post, reporter, reason, note="") -> PostReport:
+    """`reporter` asks the consultant to look at `post`. The writer is never told who reported.
+
+    Refused (ForumError) for one's own post, a deleted or hidden post, an unknown reason or a note that is too
+    long; AlreadyReported (a ForumError) while the same person's earlier report of the post is still open.
+    """
+    refusal = why_not_reportable(post=post, reporter=reporter)
+    if refusal:
+        raise ForumError(refusal)
+    if reason not in PostReport.Reason.values:
+        raise ForumError(_("Please choose why you are reporting this post."))
+    note = (note or "").strip()
+    if len(note) > REPORT_NOTE_MAX:
+        raise ForumError(
+            _("Your note is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(note), "max": REPORT_NOTE_MAX}
+        )
+    already = AlreadyReported(str(ALREADY_REPORTED_MESSAGE))
+    if already_reported(post=post, reporter=reporter):
+        raise already
+    try:
+        with transaction.atomic():
+            return PostReport.objects.create(post=post, reporter=reporter, reason=reason, note=note)
+    except IntegrityError:
+        # The same report sent twice at once: the first one stands.
+        raise already from None
+
+
+def flag_post(*, post, kind) -> PostFlag:
+    """Mark `post` for the consultant's attention (kind "crisis" or "privacy"); twice changes nothing."""
+    if kind not in PostFlag.Kind.values:
+        raise ValueError(f"unknown flag kind: {kind!r}")
+    flag, _created = PostFlag.objects.get_or_create(post=post, kind=kind)
+    return flag
+
+
+def count_writing_check(*, privacy_found=False, crisis_found=False, posted_anyway=False, day=None) -> None:
+    """Add one to today's statistics of the writing checks. Stores counts only, never text or people.
+
+    A check shown to the writer counts as checked (with what kind of thing it found); a post the writer then
+    sent with "Post anyway" counts as posted anyway.
+    """
+    day = day or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO forum_writingcheckday (day, checked, privacy_found, crisis_found, posted_anyway)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (day) DO UPDATE SET
+                checked = forum_writingcheckday.checked + EXCLUDED.checked,
+                privacy_found = forum_writingcheckday.privacy_found + EXCLUDED.privacy_found,
+                crisis_found = forum_writingcheckday.crisis_found + EXCLUDED.crisis_found,
+                posted_anyway = forum_writingcheckday.posted_anyway + EXCLUDED.posted_anyway
+            """,
+            [day, 0 if posted_anyway else 1, int(privacy_found), int(crisis_found), int(posted_anyway)],
+        )

@@ -16,4 +16,5 @@ urlpatterns = [
     path("posts/<int:post_id>/", views.post, name="post"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/delete/", views.post_delete, name="post_delete"),
+    path("posts/<int:post_id>/report/", views.post_report, name="post_report"),
 ]

@@ -5,15 +5,16 @@ from functools import wraps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forum import access, services
 from forum.checks import run_writing_checks
-from forum.forms import EditPostForm, NewThreadForm, PreviewForm, ReplyForm
+from forum.forms import EditPostForm, NewThreadForm, PostReportForm, PreviewForm, ReplyForm
 from forum.markdown import render_markdown
-from forum.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Subscription, ThreadReadState
+from forum.models import POSTS_PER_PAGE, THREADS_PER_PAGE, PostFlag, Subscription, ThreadReadState
 
 
 def forum_reader(view):
@@ -44,12 +45,28 @@ def _writing_check(request, text):
     return run_writing_checks(text, community=request.user.community)
 
 
+def _flag_for_consultant(post, check):
+    """After "Post anyway": crisis language and identifying details become flags the consultant will see.
+
+    Only the kind is stored, never what the checks found.
+    """
+    if check.is_crisis:
+        services.flag_post(post=post, kind=PostFlag.Kind.CRISIS)
+    if check.has_privacy_findings:
+        services.flag_post(post=post, kind=PostFlag.Kind.PRIVACY)
+
+
 def _compose(request, form, template, context, *, write, check_text=lambda data: data["body"]):
     """The shared flow of every writing form: validate, preview, writing checks, write, or show again.
 
     - "Preview" (a submit button, so it works without JavaScript) shows the rendered text above the form.
     - If the writing checks find something, the form comes back with what they found and two buttons:
       "Edit my post" and "Post anyway" (confirmed=1). Crisis language never blocks a post.
+    - After "Post anyway" the checks run again on the text actually sent (they are fast), and the written
+      post is flagged for the consultant: crisis language, identifying details, or both.
+    - Each check is counted per day for the statistics (forum.models.WritingCheckDay); nothing else is kept.
+
+    `write(data)` does the writing and returns (the post written, the response to send).
     """
     extra = {"form": form, "preview_html": None, "writing_check": None}
     if request.method == "POST" and form.is_valid():
@@ -57,16 +74,22 @@ def _compose(request, form, template, context, *, write, check_text=lambda data:
         if request.POST.get("preview"):
             extra["preview_html"] = render_markdown(data["body"])
         else:
-            check = None if request.POST.get("confirmed") == "1" else _writing_check(request, check_text(data))
-            if check is not None and (check.has_privacy_findings or check.is_crisis):
+            confirmed = request.POST.get("confirmed") == "1"
+            check = _writing_check(request, check_text(data))
+            if not confirmed:
+                services.count_writing_check(privacy_found=check.has_privacy_findings, crisis_found=check.is_crisis)
+            if not confirmed and (check.has_privacy_findings or check.is_crisis):
                 extra["writing_check"] = check
             else:
-                # Not yet: a crisis post confirmed by its author should also be flagged for the consultant's
-                # queue. The flag and the queue come with the moderation work (noted on the forum issue).
                 try:
-                    return write(data)
+                    post, response = write(data)
                 except services.ForumError as exc:
                     form.add_error(None, exc.message)
+                else:
+                    if confirmed:
+                        _flag_for_consultant(post, check)
+                        services.count_writing_check(posted_anyway=True)
+                    return response
     return render(request, template, {**context, **extra})
 
 
@@ -170,7 +193,7 @@ def thread_create(request, slug):
             community=community if data.get("local_only") else None, submit_token=data.get("submit_token"),
         )
         messages.success(request, _("Your thread is posted. You will be told when someone replies."))
-        return redirect(thread.get_absolute_url())
+        return thread.last_post, redirect(thread.get_absolute_url())
 
     return _compose(request, form, "forum/thread_form.html", {"board": board}, write=write,
                     check_text=lambda data: f"{data['title']}\n\n{data['body']}")
@@ -191,7 +214,7 @@ def reply(request, thread_id):
             thread=thread, author=request.user, body=data["body"], submit_token=data.get("submit_token"),
         )
         messages.success(request, _("Your reply is posted."))
-        return redirect(post.get_thread_url())
+        return post, redirect(post.get_thread_url())
 
     return _compose(request, form, "forum/reply_form.html", {"thread": thread, "board": thread.board}, write=write)
 
@@ -205,7 +228,7 @@ def post_edit(request, post_id):
     def write(data):
         services.edit_post(post=post, editor=request.user, body=data["body"])
         messages.success(request, _("Your changes are saved."))
-        return redirect(post.get_thread_url())
+        return post, redirect(post.get_thread_url())
 
     return _compose(request, form, "forum/post_edit.html", {"post": post, "thread": post.thread}, write=write)
 
@@ -242,3 +265,37 @@ def preview(request):
     form = PreviewForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
     return render(request, "forum/_preview.html", {"preview_html": render_markdown(body) if body.strip() else ""})
+
+
+# --- Reporting a post to the consultant ------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@forum_writer
+def post_report(request, post_id):
+    """A member reports a post they can see to the service user consultant (GET: the form, POST: report).
+
+    Reports are for members: the consultant moderates directly, so for them (and everyone but service users)
+    this page does not exist.
+    """
+    if not request.user.is_service_user:
+        raise Http404
+    post = access.get_post_for(request.user, post_id)
+    back = post.get_thread_url()
+    refusal = services.why_not_reportable(post=post, reporter=request.user)
+    if refusal:
+        # Nothing to report here (your own post, or one already out of view): say why, on the thread page.
+        messages.info(request, refusal)
+        return redirect(back)
+    if request.method == "GET" and services.already_reported(post=post, reporter=request.user):
+        messages.info(request, services.ALREADY_REPORTED_MESSAGE)
+        return redirect(back)
+    form = PostReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_post(post=post, reporter=request.user, **form.cleaned_data)
+        except services.ForumError as exc:
+            # Already reported (the consultant has it) or refused: the reason, kindly, on the thread page.
+            messages.info(request, exc.message)
+            return redirect(back)
+        messages.success(request, _("Thank you for telling us. The service user consultant will look at the post."))
+        return redirect(back)
+    return render(request, "forum/post_report.html", {"post": post, "thread": post.thread, "form": form})

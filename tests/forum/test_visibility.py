@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from forum.access import threads_visible_to
-from tests.conftest import signed_in_client
 from tests.forum.factories import make_reply, make_thread
 
 

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client as DjangoClient
 from django.urls import reverse
+from django_redis import get_redis_connection
 
 from tests.conftest import PASSWORD, signed_in_client
 
@@ -144,7 +145,7 @@ def test_the_lock_expires_so_nobody_is_shut_out_for_good(alice_with_email, monke
 
 def test_rate_limit_entries_in_redis_expire(alice_with_email):
     attempt(Client(), alice_with_email.email, WRONG)
-    redis = cache._cache.get_client(None, write=False)
+    redis = get_redis_connection("default")
     keys = [key for key in redis.keys("*") if b"login_failed" in key]
     assert keys
     assert all(0 < redis.ttl(key) <= 5 * 60 for key in keys)

@@ -182,6 +182,11 @@ ROWS = [
     Row("forum:post_delete", _url("forum:post_delete", lambda w: w.alice_post.pk), may=("alice",),
         get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
         unchanged=lambda world: world.forum_post_state()),
+    # Reports are for members who can see the post: alice may (her own post: a message and back to the thread;
+    # the service refuses), bob (another community) gets 404; the consultant moderates directly, so 404.
+    Row("forum:post_report", _url("forum:post_report", lambda w: w.alice_post.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.forum_report_count()),
 ]
 
 ROWS_BY_NAME = {row.name: row for row in ROWS}

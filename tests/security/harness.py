@@ -127,7 +127,7 @@ def make_world(people):
 
     # Forum: a thread local to alice's community (bob lives in another), with alice's first post in it.
     from forum import services as forum_services
-    from forum.models import Board, Post, Subscription
+    from forum.models import Board, Post, PostReport, Subscription
 
     world.board = Board.objects.create(slug="matrix-board", name_nb="Tavle", name_en="Board")
     world.local_thread = forum_services.start_thread(
@@ -137,6 +137,7 @@ def make_world(people):
     world.alice_post = world.local_thread.posts.get()
     world.forum_post_state = lambda: Post.objects.filter(pk=world.alice_post.pk).values_list(
         "body", "edited_at", "deleted_by_author_at").first()
+    world.forum_report_count = lambda: PostReport.objects.count()
     world.forum_thread_state = lambda: (
         list(Post.objects.filter(thread=world.local_thread).values_list("pk", flat=True)),
         sorted(Subscription.objects.filter(thread=world.local_thread).values_list("user_id", flat=True)),

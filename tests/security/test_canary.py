@@ -43,6 +43,7 @@ PAGES = [
     ("bob", lambda w: reverse("forum:reply", args=[w["forum_thread"].pk])),
     ("bob", lambda w: reverse("forum:thread_create", args=[w["forum_board"].slug])),
     ("bob", lambda w: reverse("forum:post_edit", args=[w["forum_bob_post"].pk])),
+    ("bob", lambda w: reverse("forum:post_report", args=[w["forum_thread"].posts.get(number=1).pk])),
     ("consultant", lambda w: reverse("forum:index")),
     ("consultant", lambda w: reverse("forum:board", args=[w["forum_board"].slug])),
     ("consultant", lambda w: reverse("forum:thread", args=[w["forum_thread"].pk])),
