@@ -3,6 +3,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+from django_otp import devices_for_user
+
+from reconnect.services import consent_is_current
+from reconnect.views.mfa import recently_verified
 
 # Paths a signed-in person may reach before the second factor and consent are done.
 _ALWAYS_OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/logout/")
@@ -29,6 +34,13 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+def _redirect_with_next(request, target):
+    """Send the person to `target`, coming back to this page afterwards when it was a plain GET."""
+    if request.method == "GET":
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+    return redirect(reverse(target))
+
+
 def mfa_required_for(user) -> bool:
     return user.is_authenticated and (user.role in settings.MFA_REQUIRED_ROLES or user.is_superuser)
 
@@ -43,21 +55,10 @@ class MFARequiredMiddleware:
         user = request.user
         if mfa_required_for(user) and not user.is_verified():
             if not _open_path(request, "mfa_verify", "mfa_setup", "mfa_recovery"):
-                from django_otp import devices_for_user
-
                 has_device = any(True for _ in devices_for_user(user, confirmed=True))
-                target = "mfa_verify" if has_device else "mfa_setup"
-                if request.method == "GET":
-                    from django.utils.http import urlencode
-
-                    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
-                return redirect(reverse(target))
+                return _redirect_with_next(request, "mfa_verify" if has_device else "mfa_setup")
         elif request.method == "POST" and user.is_authenticated and request.path_info == reverse("account_email"):
             # Changing the e-mail address (the way into password reset) needs a fresh second-factor code.
-            from django.utils.http import urlencode
-
-            from reconnect.views.mfa import recently_verified
-
             if not recently_verified(request):
                 return redirect(f"{reverse('mfa_verify')}?{urlencode({'next': reverse('account_email')})}")
         return self.get_response(request)
@@ -73,15 +74,8 @@ class ConsentRequiredMiddleware:
         user = request.user
         if user.is_authenticated and (user.is_verified() or not mfa_required_for(user)):
             if not _open_path(request, "consent", "mfa_verify", "mfa_setup", "mfa_recovery"):
-                from reconnect.services import consent_is_current
-
                 if not consent_is_current(user=user):
-                    if request.method == "GET":
-                        from django.utils.http import urlencode
-
-                        query = urlencode({"next": request.get_full_path()})
-                        return redirect(f"{reverse('consent')}?{query}")
-                    return redirect(reverse("consent"))
+                    return _redirect_with_next(request, "consent")
         return self.get_response(request)
 
 
