@@ -14,6 +14,7 @@ Everything a person may not see answers 404, exactly like what does not exist.
 
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from forum.models import Board, Post, Thread
 from reconnect.models import Role
@@ -53,10 +54,7 @@ def boards_visible_to(user):
 
 def get_board_for(user, slug):
     """The active board `slug` if `user` may read the forum, else 404."""
-    board = boards_visible_to(user).filter(slug=slug).first()
-    if board is None:
-        raise Http404
-    return board
+    return get_object_or_404(boards_visible_to(user), slug=slug)
 
 
 def _local_filter(user):
@@ -76,33 +74,22 @@ def threads_visible_to(user):
 
 def get_thread_for(user, thread_id):
     """The thread `thread_id` if `user` may see it (with board and community fetched), else 404."""
-    thread = threads_visible_to(user).select_related("board", "community").filter(pk=thread_id).first()
-    if thread is None:
-        raise Http404
-    return thread
+    return get_object_or_404(threads_visible_to(user).select_related("board", "community"), pk=thread_id)
 
 
 def get_post_for(user, post_id):
     """The post `post_id` if `user` may see its thread (with the thread fetched), else 404."""
-    post = (
-        Post.objects.filter(thread__in=threads_visible_to(user), pk=post_id)
-        .select_related("thread", "thread__board", "author").first()
+    return get_object_or_404(
+        Post.objects.select_related("thread", "thread__board", "author"),
+        thread__in=threads_visible_to(user), pk=post_id,
     )
-    if post is None:
-        raise Http404
-    return post
 
 
 def get_post_for_edit(user, post_id):
     """`user`'s own, not deleted post `post_id` in a thread they may still see and write in, else 404."""
     if not can_post(user):
         raise Http404
-    post = (
-        Post.objects.filter(
-            thread__in=threads_visible_to(user), pk=post_id, author=user, deleted_by_author_at__isnull=True
-        )
-        .select_related("thread", "thread__board").first()
+    return get_object_or_404(
+        Post.objects.select_related("thread", "thread__board"),
+        thread__in=threads_visible_to(user), pk=post_id, author=user, deleted_by_author_at__isnull=True,
     )
-    if post is None:
-        raise Http404
-    return post

@@ -3,9 +3,11 @@
 Every function raises Http404 for what the person may not see, exactly as for what does not exist.
 """
 
+from allauth.usersessions.models import UserSession
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from reconnect.models import AuditEvent, CareLink, Notification, Role
+from reconnect.models import AuditEvent, CareLink, Invitation, Notification, Role, hash_token
 
 
 def notifications_for(user):
@@ -15,10 +17,7 @@ def notifications_for(user):
 
 def get_notification_for(user, notification_id):
     """The notification `notification_id` if it is addressed to `user`, else 404."""
-    notification = notifications_for(user).filter(pk=notification_id).first()
-    if notification is None:
-        raise Http404
-    return notification
+    return get_object_or_404(notifications_for(user), pk=notification_id)
 
 
 def active_care_links_for(user):
@@ -32,10 +31,7 @@ def active_care_links_for(user):
 
 def get_care_link_for(user, link_id):
     """An active care link `user` is part of, else 404."""
-    link = active_care_links_for(user).filter(pk=link_id).select_related("provider", "service_user").first()
-    if link is None:
-        raise Http404
-    return link
+    return get_object_or_404(active_care_links_for(user).select_related("provider", "service_user"), pk=link_id)
 
 
 def audit_events_about(user):
@@ -55,23 +51,16 @@ def provider_ids_named_to(user):
 
 def invitations_sent_by(user):
     """The invitations `user` has sent, newest first; nobody else's."""
-    from reconnect.models import Invitation
-
     return Invitation.objects.filter(invited_by=user).select_related("community")
 
 
 def get_invitation_sent_by(user, invitation_id):
     """The invitation `invitation_id` if `user` sent it, else 404."""
-    invitation = invitations_sent_by(user).filter(pk=invitation_id).first()
-    if invitation is None:
-        raise Http404
-    return invitation
+    return get_object_or_404(invitations_sent_by(user), pk=invitation_id)
 
 
 def get_usable_invitation(token):
     """The invitation for `token` if it can still be accepted, else 404 (unknown, expired, used or withdrawn)."""
-    from reconnect.models import Invitation, hash_token
-
     if not token or len(token) > 200:
         raise Http404
     invitation = Invitation.objects.select_related("community", "care_provider").filter(
@@ -84,9 +73,4 @@ def get_usable_invitation(token):
 
 def get_user_session_for(user, session_id):
     """One of `user`'s own signed-in sessions (allauth usersessions), else 404."""
-    from allauth.usersessions.models import UserSession
-
-    session = UserSession.objects.filter(user=user, pk=session_id).first()
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(UserSession.objects, user=user, pk=session_id)
