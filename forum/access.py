@@ -1,9 +1,12 @@
 """The only place the forum fetches boards, threads and posts for a person and decides what they may see.
 
 Who is in the forum:
-- service users read and write; a thread local to a community is seen only by that community's members;
-- the service user consultant reads and writes everywhere (they moderate every community);
-- admins may read (to help with support) but do not write: the forum is for peers;
+- service users read and write; a thread local to a community is seen only by that community's members; a
+  thread in a circle only by the circle's members;
+- the service user consultant reads and writes everywhere (they moderate every community and are a member of
+  every circle);
+- admins may read the boards (to help with support) but do not write: the forum is for peers. Circles are
+  closed groups of people who have revealed more of themselves to each other, so admins do not see them;
 - health providers are not forum members at all. DESIGN.md: a provider never sees the forum identity of
   the people in their care unless the person reveals it. A provider who could read the forum could match a
   patient's story to a pseudonym, so they get nothing: every forum page answers 404 and the menu has no
@@ -16,7 +19,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from forum.models import Board, Post, Thread
+from forum.models import Board, Circle, CircleMembership, Post, Thread
 from reconnect.models import Role
 
 READER_ROLES = (Role.SERVICE_USER, Role.CONSULTANT, Role.ADMIN)
@@ -31,6 +34,17 @@ def can_read_forum(user) -> bool:
 def can_post(user) -> bool:
     """True for those who may start threads and reply: service users and the consultant."""
     return bool(user.is_authenticated and user.is_active and user.role in WRITER_ROLES)
+
+
+def can_moderate(user) -> bool:
+    """True for the service user consultant: pin, lock, move, hide and restore, read earlier versions."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CONSULTANT)
+
+
+def check_can_moderate(user) -> None:
+    """Raise 404 unless `user` is the consultant (to everyone else, moderation pages do not exist)."""
+    if not can_moderate(user):
+        raise Http404
 
 
 def check_can_read_forum(user) -> None:
@@ -62,27 +76,57 @@ def _local_filter(user):
     return Q(community__isnull=True) | Q(community_id=user.community_id)
 
 
+def circles_visible_to(user):
+    """The circles `user` is a member of; every circle for the consultant; none for anyone else."""
+    if not can_post(user):
+        return Circle.objects.none()
+    if user.role == Role.CONSULTANT:
+        return Circle.objects.all()
+    return Circle.objects.filter(pk__in=CircleMembership.objects.filter(user=user).values("circle_id"))
+
+
+def get_circle_for(user, circle_id):
+    """The circle `circle_id` if `user` is in it (or is the consultant), else 404."""
+    return get_object_or_404(circles_visible_to(user), pk=circle_id)
+
+
 def threads_visible_to(user):
-    """Threads on active boards that `user` may see: local threads only for their community and the consultant."""
+    """Threads `user` may see: on active boards (local threads only for their community and the consultant)
+    and in circles they belong to (all circles for the consultant, none for admins)."""
     if not can_read_forum(user):
         return Thread.objects.none()
-    threads = Thread.objects.filter(board__is_active=True)
+    on_boards = Q(board__is_active=True)
     if user.role == Role.SERVICE_USER:
-        threads = threads.filter(_local_filter(user))
-    return threads
+        on_boards &= _local_filter(user)
+    in_circles = Q(circle__in=circles_visible_to(user)) if can_post(user) else Q(pk__in=[])
+    return Thread.objects.filter(on_boards | in_circles)
+
+
+def board_threads_visible_to(user):
+    """The threads of `threads_visible_to` that are on a board (not in a circle)."""
+    return threads_visible_to(user).filter(board__isnull=False)
 
 
 def get_thread_for(user, thread_id):
     """The thread `thread_id` if `user` may see it (with board and community fetched), else 404."""
-    return get_object_or_404(threads_visible_to(user).select_related("board", "community"), pk=thread_id)
+    return get_object_or_404(threads_visible_to(user).select_related("board", "circle", "community"), pk=thread_id)
 
 
 def get_post_for(user, post_id):
     """The post `post_id` if `user` may see its thread (with the thread fetched), else 404."""
     return get_object_or_404(
-        Post.objects.select_related("thread", "thread__board", "author"),
+        Post.objects.select_related("thread", "thread__board", "thread__circle", "author"),
         thread__in=threads_visible_to(user), pk=post_id,
     )
+
+
+def posts_visible_to(user):
+    """Posts `user` may read the text of, for search and profile pages: in threads they may see, not deleted,
+    and not hidden by the moderator (except their own hidden posts, and everything for the consultant)."""
+    posts = Post.objects.filter(thread__in=threads_visible_to(user), deleted_by_author_at__isnull=True)
+    if not can_moderate(user):
+        posts = posts.filter(Q(hidden_at__isnull=True) | Q(author_id=user.pk))
+    return posts
 
 
 def get_post_for_edit(user, post_id):
@@ -90,6 +134,6 @@ def get_post_for_edit(user, post_id):
     if not can_post(user):
         raise Http404
     return get_object_or_404(
-        Post.objects.select_related("thread", "thread__board"),
+        Post.objects.select_related("thread", "thread__board", "thread__circle"),
         thread__in=threads_visible_to(user), pk=post_id, author=user, deleted_by_author_at__isnull=True,
     )

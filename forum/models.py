@@ -1,13 +1,17 @@
 """The forum's data: boards, threads, posts and the per-person state around them.
 
-Counters (a board's thread and post counts, a thread's reply count and last post) are kept on write by
-forum.services, so list pages read them from the rows instead of counting. Later issues add circles
-(Thread.circle, a nullable foreign key), reactions, reports and moderation actions around these models.
+Counters (a board's thread and post counts, a thread's reply count and last post, a post's reaction counts)
+are kept on write by forum.services, so list pages read them from the rows instead of counting.
+
+A thread lives either on a board (shared by all communities, or local to one community) or in a circle (a
+closed group; seen only by its members and the consultant), never both.
 """
 
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -68,7 +72,12 @@ class Board(models.Model):
 class Thread(models.Model):
     """A conversation on a board. Local to one community when `community` is set."""
 
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="threads", verbose_name=_("board"))
+    board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.PROTECT, related_name="threads", verbose_name=_("board"),
+    )
+    circle = models.ForeignKey(
+        "Circle", null=True, blank=True, on_delete=models.PROTECT, related_name="threads", verbose_name=_("circle"),
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     # SET_NULL: when an account is deleted its posts stay, shown as from a former member (SECURITY.md).
     author = models.ForeignKey(
@@ -90,6 +99,12 @@ class Thread(models.Model):
     )
     last_post_at = models.DateTimeField(default=timezone.now, editable=False)
     view_count = models.PositiveIntegerField(default=0, editable=False)
+    # Kept up to date by PostgreSQL itself (a stored generated column): the title in both languages' configs.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", config="norwegian") + SearchVector("title", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("thread")
@@ -99,8 +114,16 @@ class Thread(models.Model):
                 condition=Q(title__length__gte=1) & Q(title__length__lte=TITLE_MAX), name="forum_thread_title_length"
             ),
             models.CheckConstraint(condition=Q(reply_count__lte=F("post_count")), name="forum_thread_replies_le_posts"),
+            # On a board or in a circle, never both; a circle thread is never also local to a community.
+            models.CheckConstraint(
+                condition=(Q(board__isnull=False, circle__isnull=True)
+                           | Q(board__isnull=True, circle__isnull=False, community__isnull=True)),
+                name="forum_thread_board_xor_circle",
+            ),
         ]
         indexes = [
+            GinIndex(fields=["search_vector"], name="forum_thread_search"),
+            models.Index(fields=["circle", "-last_post_at"], condition=Q(circle__isnull=False), name="forum_thread_circle"),
             # A board's thread list: pinned first, then by last activity.
             models.Index(fields=["board", "-is_pinned", "-last_post_at"], name="forum_thread_board_list"),
             models.Index(fields=["community"], condition=Q(community__isnull=False), name="forum_thread_local"),
@@ -133,6 +156,20 @@ class Post(models.Model):
     # For the consultant's moderation (a later issue): the author still sees a hidden post, others do not.
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    # Support reactions, kept on write by forum.services (one of each kind per person per post).
+    thanks_count = models.PositiveIntegerField(default=0, editable=False)
+    hug_count = models.PositiveIntegerField(default=0, editable=False)
+    me_too_count = models.PositiveIntegerField(default=0, editable=False)
+    # Kept up to date by PostgreSQL itself (a stored generated column): the text in both languages' configs.
+    # A post deleted by its author has an empty body, so it can no longer be found.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("body", config="norwegian") + SearchVector("body", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     # The one-time token of the form that made the post: a form sent twice makes one post.
     submit_token = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -146,12 +183,16 @@ class Post(models.Model):
             models.CheckConstraint(condition=Q(body__length__lte=BODY_MAX), name="forum_post_body_length"),
             models.CheckConstraint(condition=Q(number__gte=1), name="forum_post_number_positive"),
         ]
-        indexes = [models.Index(fields=["author", "-created_at"], name="forum_post_author_recent")]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="forum_post_author_recent"),
+            GinIndex(fields=["search_vector"], name="forum_post_search"),
+        ]
 
     def __str__(self):
         return f"Post #{self.pk}"
 
     def save(self, *args, **kwargs):
+        # The generated search_vector is computed by PostgreSQL and never written by Django.
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
@@ -323,6 +364,130 @@ class WritingCheckDay(models.Model):
         verbose_name = _("writing checks on a day")
         verbose_name_plural = _("writing checks per day")
         ordering = ["-day"]
+
+
+class Reaction(models.Model):
+    """A support reaction: one person's "thank you", "hug" or "me too" on a post, at most one of each kind."""
+
+    class Kind(models.TextChoices):
+        THANKS = "thanks", _("Thank you")
+        HUG = "hug", _("Hug")
+        ME_TOO = "me_too", _("Me too")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_reactions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support reaction")
+        verbose_name_plural = _("support reactions")
+        ordering = ["post", "kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="forum_reaction_once_per_kind"),
+            models.CheckConstraint(condition=Q(kind__in=["thanks", "hug", "me_too"]), name="forum_reaction_kind"),
+        ]
+
+    # Which counter on Post belongs to each kind.
+    COUNTER_FIELDS = {"thanks": "thanks_count", "hug": "hug_count", "me_too": "me_too_count"}
+
+
+CIRCLE_NAME_MAX = 60
+CIRCLE_DESCRIPTION_MAX = 300
+
+
+class Circle(models.Model):
+    """A closed group a member creates and invites others to by pseudonym: the study's "closed threads for
+    those who have revealed their identities". Its threads are seen only by its members; the service user
+    consultant is always a member (implicitly: every consultant sees every circle and moderates it)."""
+
+    name = models.CharField(_("name"), max_length=CIRCLE_NAME_MAX)
+    description = models.CharField(_("description"), max_length=CIRCLE_DESCRIPTION_MAX, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("circle")
+        verbose_name_plural = _("circles")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(name__length__gte=1) & Q(name__length__lte=CIRCLE_NAME_MAX), name="forum_circle_name_length"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("forum:circle", args=[self.pk])
+
+
+class CircleMembership(models.Model):
+    """A member of a circle (the consultant is not listed here: they are in every circle by role)."""
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_memberships")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("circle member")
+        verbose_name_plural = _("circle members")
+        constraints = [models.UniqueConstraint(fields=["circle", "user"], name="forum_circle_member_once")]
+        indexes = [models.Index(fields=["user"], name="forum_circle_member_user")]
+
+
+class CircleInvitation(models.Model):
+    """A member invites someone (by pseudonym) into a circle; nothing changes until the invitee accepts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("circle invitation")
+        verbose_name_plural = _("circle invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "invitee"], condition=Q(status="pending"), name="forum_circle_invitation_open_once"
+            ),
+        ]
+
+
+ABOUT_ME_MAX = 500
+
+
+class MemberProfile(models.Model):
+    """What a member chooses to show others on their forum profile, besides their pseudonym and join month.
+
+    Never a real name or e-mail. The community shows only when the member has chosen so.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="forum_profile",
+    )
+    about_me = models.TextField(_("about me"), max_length=ABOUT_ME_MAX, blank=True)
+    show_community = models.BooleanField(_("show my community on my profile"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+        constraints = [
+            models.CheckConstraint(condition=Q(about_me__length__lte=ABOUT_ME_MAX), name="forum_profile_about_length"),
+        ]
 
 
 def new_submit_token():

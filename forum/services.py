@@ -392,3 +392,15 @@ def count_writing_check(*, privacy_found=False, crisis_found=False, posted_anywa
             """,
             [day, 0 if posted_anyway else 1, int(privacy_found), int(crisis_found), int(posted_anyway)],
         )
+
+
+# --- Support reactions -------------------------------------------------------------------------------------
+
+
+# --- Circles -----------------------------------------------------------------------------------------------
+
+
+# --- Member profiles ---------------------------------------------------------------------------------------
+
+
+# --- The consultant's moderation ---------------------------------------------------------------------------

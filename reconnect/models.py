@@ -348,6 +348,7 @@ NOTIFICATION_KINDS = [
     ("message", _("New messages from your care team")),
     ("cafe_reminder", _("Café reminders")),
     ("care_link", _("Changes to your care team")),
+    ("forum_circle", _("Invitations to circles in the forum")),
     ("moderation", _("Moderation of your posts")),
     ("system", _("News about ReConnect and your account")),
 ]

@@ -56,7 +56,7 @@ def _flag_for_consultant(post, check):
         services.flag_post(post=post, kind=PostFlag.Kind.PRIVACY)
 
 
-def _compose(request, form, template, context, *, write, check_text=lambda data: data["body"]):
+def compose(request, form, template, context, *, write, check_text=lambda data: data["body"]):
     """The shared flow of every writing form: validate, preview, writing checks, write, or show again.
 
     - "Preview" (a submit button, so it works without JavaScript) shows the rendered text above the form.
@@ -195,7 +195,7 @@ def thread_create(request, slug):
         messages.success(request, _("Your thread is posted. You will be told when someone replies."))
         return thread.last_post, redirect(thread.get_absolute_url())
 
-    return _compose(request, form, "forum/thread_form.html", {"board": board}, write=write,
+    return compose(request, form, "forum/thread_form.html", {"board": board}, write=write,
                     check_text=lambda data: f"{data['title']}\n\n{data['body']}")
 
 
@@ -216,7 +216,7 @@ def reply(request, thread_id):
         messages.success(request, _("Your reply is posted."))
         return post, redirect(post.get_thread_url())
 
-    return _compose(request, form, "forum/reply_form.html", {"thread": thread, "board": thread.board}, write=write)
+    return compose(request, form, "forum/reply_form.html", {"thread": thread, "board": thread.board}, write=write)
 
 
 @require_http_methods(["GET", "POST"])
@@ -230,7 +230,7 @@ def post_edit(request, post_id):
         messages.success(request, _("Your changes are saved."))
         return post, redirect(post.get_thread_url())
 
-    return _compose(request, form, "forum/post_edit.html", {"post": post, "thread": post.thread}, write=write)
+    return compose(request, form, "forum/post_edit.html", {"post": post, "thread": post.thread}, write=write)
 
 
 @require_http_methods(["GET", "POST"])
