@@ -39,6 +39,7 @@ def test_a_report_without_a_reason_comes_back_with_a_clear_message_and_stores_no
     response = bob_client.post(_report_url(post), {"note": "hm"})
     page = response.content.decode()
     assert "error-summary" in page and "Please choose why you are reporting this post." in page
+    assert "?:" not in page, "a label that is a question is not followed by a colon"
     assert not PostReport.objects.exists()
 
 
