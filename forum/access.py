@@ -15,11 +15,13 @@ Who is in the forum:
 Everything a person may not see answers 404, exactly like what does not exist.
 """
 
+import re
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from forum.models import Board, Circle, CircleMembership, Post, Thread
+from forum.models import Board, Circle, CircleInvitation, CircleMembership, Post, Thread
 from reconnect.models import Role
 
 READER_ROLES = (Role.SERVICE_USER, Role.CONSULTANT, Role.ADMIN)
@@ -90,6 +92,33 @@ def get_circle_for(user, circle_id):
     return get_object_or_404(circles_visible_to(user), pk=circle_id)
 
 
+def is_in_circle(user, circle) -> bool:
+    """True when `user` may read and write in `circle`: a member, or the consultant (in every circle by role)."""
+    return circles_visible_to(user).filter(pk=circle.pk).exists()
+
+
+def circle_invitations_for(user):
+    """Invitations into circles addressed to `user` (any status); none for anyone who cannot be in a circle."""
+    if not (can_post(user) and user.role == Role.SERVICE_USER):
+        return CircleInvitation.objects.none()
+    return CircleInvitation.objects.filter(invitee=user)
+
+
+def get_circle_invitation_for_invitee(user, invitation_id):
+    """The invitation `invitation_id` if it is addressed to `user` (to accept or decline), else 404."""
+    return get_object_or_404(circle_invitations_for(user).select_related("circle"), pk=invitation_id)
+
+
+def get_circle_invitation_for_inviter(user, invitation_id):
+    """The invitation `invitation_id` if `user` sent it into a circle they are still in (to withdraw), else 404."""
+    return get_object_or_404(
+        CircleInvitation.objects.select_related("circle", "invitee").filter(
+            invited_by_id=user.pk, circle__in=circles_visible_to(user),
+        ),
+        pk=invitation_id,
+    )
+
+
 def threads_visible_to(user):
     """Threads `user` may see: on active boards (local threads only for their community and the consultant)
     and in circles they belong to (all circles for the consultant, none for admins)."""
@@ -137,3 +166,36 @@ def get_post_for_edit(user, post_id):
         Post.objects.select_related("thread", "thread__board", "thread__circle"),
         thread__in=threads_visible_to(user), pk=post_id, author=user, deleted_by_author_at__isnull=True,
     )
+
+
+# --- Member profiles ---------------------------------------------------------------------------------------
+# Pseudonyms are 3–30 letters, digits, spaces, hyphens and underscores (reconnect.forms.pseudonym_problem).
+# Anything else in a profile URL cannot be a member, and is answered 404 before it reaches the database (a NUL
+# character, say, would make PostgreSQL raise).
+_PSEUDONYM_SHAPE = re.compile(r"[\w\- ]{3,30}")
+
+
+def has_forum_profile(user) -> bool:
+    """True for those who have a forum profile: active service users and the consultant (not providers, not
+    admins, not deleted or deactivated accounts)."""
+    return bool(user is not None and user.is_active and user.role in WRITER_ROLES)
+
+
+def get_member_for(viewer, pseudonym):
+    """The member whose pseudonym is `pseudonym` (any letter case), with their profile and community fetched,
+    if `viewer` may read the forum and the member has a forum profile; else 404."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.functions import Lower
+
+    check_can_read_forum(viewer)
+    if not isinstance(pseudonym, str) or not _PSEUDONYM_SHAPE.fullmatch(pseudonym):
+        raise Http404
+    member = (
+        get_user_model().objects.select_related("forum_profile", "community")
+        .annotate(pseudonym_lower=Lower("pseudonym"))
+        .filter(pseudonym_lower=pseudonym.lower(), is_active=True, role__in=WRITER_ROLES)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member

@@ -2,8 +2,10 @@
 them go through the forum's own services (and, later, the consultant's moderation), never the admin."""
 
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from forum.models import Board, Post, PostFlag, PostReport, Thread, WritingCheckDay
+from forum.models import Board, Circle, Post, PostFlag, PostReport, Thread, WritingCheckDay
 from reconnect.admin import admin_site
 
 
@@ -39,12 +41,20 @@ class ThreadAdmin(_ReadOnlyAdmin):
     list_filter = ("board", "is_pinned", "is_locked")
     list_select_related = ("board", "author", "community")
 
+    def get_queryset(self, request):
+        # Circles are closed groups: what is written in them is not the admin's to read.
+        return super().get_queryset(request).filter(circle__isnull=True)
+
 
 @admin.register(Post, site=admin_site)
 class PostAdmin(_ReadOnlyAdmin):
     list_display = ("pk", "thread", "number", "author", "created_at", "edited_at", "deleted_by_author_at")
     list_select_related = ("thread", "author")
     exclude = ("body_html",)
+
+    def get_queryset(self, request):
+        # Circles are closed groups: what is written in them is not the admin's to read.
+        return super().get_queryset(request).filter(thread__circle__isnull=True)
 
 
 @admin.register(PostReport, site=admin_site)
@@ -66,3 +76,20 @@ class PostFlagAdmin(_ReadOnlyAdmin):
 @admin.register(WritingCheckDay, site=admin_site)
 class WritingCheckDayAdmin(_ReadOnlyAdmin):
     list_display = ("day", "checked", "privacy_found", "crisis_found", "posted_anyway")
+
+
+@admin.register(Circle, site=admin_site)
+class CircleAdmin(_ReadOnlyAdmin):
+    """Circles are closed groups: the admin sees only that they exist (name, when, how many members), never
+    who is in them or what is written there."""
+
+    list_display = ("name", "created_at", "member_count")
+    fields = ("name", "created_at")
+    ordering = ("-created_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count

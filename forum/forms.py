@@ -102,3 +102,116 @@ class PostReportForm(forms.Form):
         max_length=REPORT_NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Up to 1,000 characters. Only the service user consultant reads this."),
     )
+
+
+class HidePostForm(forms.Form):
+    """Why the service user consultant hides a post. The author reads this reason on their post."""
+
+    reason = forms.CharField(
+        label=_("Why are you hiding this post?"),
+        # No maxlength attribute: the browser would cut the text silently; the form says how long it is.
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Up to 300 characters. The author will see this reason on their post, so write it kindly."),
+        error_messages={"required": _("Please write a short reason. The author will read it.")},
+    )
+
+    def clean_reason(self):
+        from forum.services import ForumError, clean_hide_reason
+
+        try:
+            return clean_hide_reason(self.cleaned_data["reason"])
+        except ForumError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class MemberProfileForm(forms.Form):
+    """What a member shows on their forum profile. Plain text: no formatting, line breaks kept."""
+
+    about_me = forms.CharField(
+        label=_("About me"), required=False, strip=False,
+        # No maxlength attribute: the browser would cut the text silently; the form says how long it is.
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    show_community = forms.BooleanField(label=_("Show my community on my profile"), required=False)
+    # Set by the "Save anyway" button after the privacy check found something.
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, community=None, **kwargs):
+        from forum.models import ABOUT_ME_MAX
+
+        super().__init__(*args, **kwargs)
+        self.fields["about_me"].help_text = _(
+            "A few words others see on your profile, in plain text, up to %(max)s characters. Write only what "
+            "you are comfortable with everyone in the forum knowing."
+        ) % {"max": ABOUT_ME_MAX}
+        self.fields["about_me"].widget.attrs["data-max-chars"] = str(ABOUT_ME_MAX)
+        if community is None:
+            # The consultant belongs to no community, so there is nothing to show or hide.
+            del self.fields["show_community"]
+        else:
+            self.fields["show_community"].help_text = (
+                _("Others will see that you belong to %(community)s.") % {"community": community.name}
+            )
+
+    def clean_about_me(self):
+        from forum.services import ForumError, clean_about_me
+
+        try:
+            return clean_about_me(self.cleaned_data["about_me"])
+        except ForumError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+# --- Circles -----------------------------------------------------------------------------------------------
+class CircleForm(forms.Form):
+    """A new circle's name and description (forum.services.create_circle checks them again)."""
+
+    name = forms.CharField(
+        label=_("Name of the circle"), max_length=None,
+        error_messages={"required": _("Please give your circle a name.")},
+    )
+    description = forms.CharField(
+        label=_("What the circle is for (optional)"), required=False, max_length=None,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from forum.models import CIRCLE_DESCRIPTION_MAX, CIRCLE_NAME_MAX
+
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update({"autocomplete": "off"})
+        self.fields["name"].help_text = _(
+            "Only the members and the service user consultant see it (up to %(max)s characters)."
+        ) % {"max": CIRCLE_NAME_MAX}
+        self.fields["description"].help_text = _(
+            "A sentence or two for the people you invite (up to %(max)s characters)."
+        ) % {"max": CIRCLE_DESCRIPTION_MAX}
+
+    def clean_name(self):
+        from forum.services import ForumError, clean_circle_name
+
+        try:
+            return clean_circle_name(self.cleaned_data["name"])
+        except ForumError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean_description(self):
+        from forum.services import ForumError, clean_circle_description
+
+        try:
+            return clean_circle_description(self.cleaned_data["description"])
+        except ForumError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class CircleInviteForm(forms.Form):
+    """Whom to invite into a circle, by pseudonym."""
+
+    pseudonym = forms.CharField(
+        label=_("Pseudonym of the person to invite"), max_length=100, strip=True,
+        error_messages={
+            "required": _("Please write the pseudonym of the person you want to invite."),
+            "max_length": _("A pseudonym is at most 30 characters long. Please check the spelling."),
+        },
+        help_text=_("They will be asked whether they want to join. Nothing changes until they say yes."),
+    )

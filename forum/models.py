@@ -72,6 +72,9 @@ class Board(models.Model):
 class Thread(models.Model):
     """A conversation on a board. Local to one community when `community` is set."""
 
+    # How "Who has seen my data" names this object in the author's moderation rows (reconnect.views.audit).
+    audit_label = _("your thread")
+
     board = models.ForeignKey(
         Board, null=True, blank=True, on_delete=models.PROTECT, related_name="threads", verbose_name=_("board"),
     )
@@ -142,6 +145,9 @@ class Thread(models.Model):
 
 class Post(models.Model):
     """One contribution to a thread. `body` is the author's Markdown; `body_html` is rendered once on save."""
+
+    # How "Who has seen my data" names this object in the author's moderation rows (reconnect.views.audit).
+    audit_label = _("your post")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(

@@ -20,6 +20,9 @@ from forum import access
 from forum.models import (
     BODY_MAX, REPORT_NOTE_MAX, TITLE_MAX, Board, Post, PostFlag, PostReport, PostRevision, Subscription, Thread,
 )
+from forum.models import Reaction
+from forum.models import CIRCLE_DESCRIPTION_MAX, CIRCLE_NAME_MAX, Circle, CircleInvitation, CircleMembership
+from forum.models import ABOUT_ME_MAX, MemberProfile
 from reconnect.models import Role
 
 logger = logging.getLogger(__name__)
@@ -122,11 +125,12 @@ def _place_post(*, thread_id, author, body, submit_token, now) -> Post:
         last_post=post,
         last_post_at=now,
     )
-    Board.objects.filter(pk=locked.board_id).update(
-        post_count=F("post_count") + 1,
-        thread_count=F("thread_count") + (0 if is_reply else 1),
-        last_post_at=now,
-    )
+    if locked.board_id is not None:  # a thread in a circle has no board to count on
+        Board.objects.filter(pk=locked.board_id).update(
+            post_count=F("post_count") + 1,
+            thread_count=F("thread_count") + (0 if is_reply else 1),
+            last_post_at=now,
+        )
     subscribe(user=author, thread=locked)
     # What you wrote yourself is not "new" to you.
     mark_thread_read(user=author, thread=locked, up_to_number=post.number)
@@ -134,14 +138,22 @@ def _place_post(*, thread_id, author, body, submit_token, now) -> Post:
 
 
 # --- Threads and posts ---------------------------------------------------------------------------------
-def start_thread(*, board, author, title, body, community=None, submit_token=None) -> Thread:
-    """Start a thread on `board` with its first post; local to `community` when given. Subscribes the author.
+def start_thread(*, board=None, author, title, body, community=None, circle=None, submit_token=None) -> Thread:
+    """Start a thread on `board` (local to `community` when given) or in `circle`, with its first post.
+    Subscribes the author.
 
     The same `submit_token` twice (a form sent twice) returns the thread made the first time.
     """
+    if (board is None) == (circle is None):
+        raise ValueError("a thread goes on a board or in a circle, not both")
     if not access.can_post(author):
         raise ForumError(_("Your account cannot write in the forum."))
-    if not board.is_active:
+    if circle is not None:
+        if community is not None:
+            raise ValueError("a thread in a circle is never also local to a community")
+        if not access.is_in_circle(author, circle):
+            raise ForumError(_("Only members of this circle can start a thread in it."))
+    elif not board.is_active:
         raise ForumError(_("This board is closed for new threads."))
     if community is not None and author.role == Role.SERVICE_USER and community.pk != author.community_id:
         raise ForumError(_("You can only make a thread local to your own community."))
@@ -155,7 +167,8 @@ def start_thread(*, board, author, title, body, community=None, submit_token=Non
     try:
         with transaction.atomic():
             thread = Thread.objects.create(
-                board=board, title=title, author=author, community=community, created_at=now, last_post_at=now,
+                board=board, circle=circle, title=title, author=author, community=community, created_at=now,
+                last_post_at=now,
             )
             _place_post(thread_id=thread.pk, author=author, body=body, submit_token=submit_token, now=now)
     except IntegrityError:
@@ -186,6 +199,11 @@ def _notify_subscribers(*, post):
         subscribers = subscribers.filter(
             Q(user__community_id=thread.community_id) | Q(user__role__in=[Role.CONSULTANT, Role.ADMIN])
         )
+    if thread.circle_id is not None:
+        # Someone who left the circle no longer sees its threads: no notification either. The consultant is
+        # in every circle by role.
+        members = CircleMembership.objects.filter(circle_id=thread.circle_id).values("user_id")
+        subscribers = subscribers.filter(Q(user_id__in=members) | Q(user__role=Role.CONSULTANT))
     link = post.get_absolute_url()
     for subscription in subscribers:
         recipient = subscription.user
@@ -395,12 +413,418 @@ def count_writing_check(*, privacy_found=False, crisis_found=False, posted_anywa
 
 
 # --- Support reactions -------------------------------------------------------------------------------------
+def why_no_reaction(*, post, user) -> str:
+    """Why `user` cannot react to `post` (a message for them), or "" when they can.
+
+    One's own post gets no reactions: support is for others, and a thank-you to oneself would only inflate a
+    count others read as "people were moved by this". The post's author still sees who reacted.
+    """
+    if not access.can_post(user):
+        return _("Your account cannot give support reactions.")
+    if post.is_deleted:
+        return _("This post was deleted by the author, so it cannot get reactions.")
+    if post.is_hidden:
+        return _("This post is hidden by the moderator, so it cannot get reactions.")
+    if post.author_id is not None and post.author_id == user.pk:
+        return _("This is your own post. Reactions are for showing support to others, "
+                 "and you can see here who sent you one.")
+    return ""
+
+
+def toggle_reaction(*, post, user, kind, on=None) -> bool:
+    """Give (or take back) `user`'s `kind` reaction ("thanks", "hug", "me_too") on `post`; returns whether
+    the reaction is there afterwards.
+
+    `on=None` toggles; `on=True` or `on=False` asks for a state, so the same form sent twice (a double click)
+    leaves one reaction, not none. Refused (ForumError) for an unknown kind, a deleted or hidden post, one's own
+    post, and accounts that cannot write in the forum (admins, providers).
+
+    Safe under concurrent requests: the unique constraint decides whether a row was really inserted or
+    deleted, and the post's counter moves (with F(), in the same transaction) only when it was.
+
+    Quiet on purpose: no notification per reaction. A hug is small and frequent; a notification for each (which
+    may travel by e-mail) would be noise, and the counts are on the post for its author to see.
+    """
+    if kind not in Reaction.Kind.values:
+        raise ForumError(_("Please choose a reaction: thank you, hug or me too."))
+    refusal = why_no_reaction(post=post, user=user)
+    if refusal:
+        raise ForumError(refusal)
+    counter = Reaction.COUNTER_FIELDS[kind]
+    mine = Reaction.objects.filter(post_id=post.pk, user_id=user.pk, kind=kind)
+    with transaction.atomic():
+        if on is None:
+            on = not mine.exists()
+        if on:
+            try:
+                with transaction.atomic():
+                    Reaction.objects.create(post_id=post.pk, user=user, kind=kind)
+            except IntegrityError:
+                return True  # already there (a second tab, a double click): nothing changes
+            Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+        else:
+            deleted, _rows = mine.delete()
+            if not deleted:
+                return False  # already taken back
+            Post.objects.filter(pk=post.pk).update(**{counter: F(counter) - 1})
+    return on
+
+
 
 
 # --- Circles -----------------------------------------------------------------------------------------------
+def clean_circle_name(name) -> str:
+    """The circle's name, tidied; ForumError when it is missing or too long."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ForumError(_("Please give your circle a name."))
+    if len(name) > CIRCLE_NAME_MAX:
+        raise ForumError(
+            _("The name is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(name), "max": CIRCLE_NAME_MAX}
+        )
+    return name
+
+
+def clean_circle_description(description) -> str:
+    """The circle's description, tidied (it may be empty); ForumError when it is too long."""
+    description = " ".join((description or "").split())
+    if len(description) > CIRCLE_DESCRIPTION_MAX:
+        raise ForumError(
+            _("The description is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(description), "max": CIRCLE_DESCRIPTION_MAX}
+        )
+    return description
+
+
+def create_circle(*, creator, name, description="") -> Circle:
+    """A service user (or the consultant) makes a circle; a service user becomes its first member.
+
+    The consultant is in every circle by role, so they get no membership row. A form sent twice makes one
+    circle: the same person's circle of the same name is refused with a message.
+    """
+    if not access.can_post(creator):
+        raise ForumError(_("Your account cannot make circles."))
+    name, description = clean_circle_name(name), clean_circle_description(description)
+    if Circle.objects.filter(created_by=creator, name__iexact=name).exists():
+        raise ForumError(_("You already have a circle called “%(name)s”. Please choose another name.") % {"name": name})
+    with transaction.atomic():
+        circle = Circle.objects.create(name=name, description=description, created_by=creator)
+        if creator.role == Role.SERVICE_USER:
+            CircleMembership.objects.create(circle=circle, user=creator)
+    return circle
+
+
+def _circle_invitation_notice():
+    # No circle name, no pseudonym, no content: notifications may travel by e-mail (SECURITY.md).
+    return gettext_lazy("You have been invited to a circle in the forum")
+
+
+def invite_to_circle(*, circle, inviter, pseudonym) -> CircleInvitation:
+    """`inviter` (a member of `circle`, or the consultant) invites the service user with `pseudonym`.
+
+    The pseudonym is matched without regard to case. Nothing changes for the invitee until they accept;
+    they get a notification that names neither the circle nor the inviter. Refused (ForumError, nothing
+    stored) for an unknown pseudonym, someone who is not an active service user, oneself, a member, or
+    someone who already has an invitation waiting.
+    """
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from reconnect.services import notify
+
+    if not access.is_in_circle(inviter, circle):
+        raise ForumError(_("Only members of this circle can invite others to it."))
+    pseudonym = (pseudonym or "").strip()
+    if not pseudonym:
+        raise ForumError(_("Please write the pseudonym of the person you want to invite."))
+    invitee = get_user_model().objects.filter(pseudonym__iexact=pseudonym).first()
+    if invitee is not None and invitee.role == Role.CONSULTANT and invitee.is_active:
+        raise ForumError(_("The service user consultant is already part of every circle, so there is no need to "
+                           "invite them."))
+    # Providers and admins are not forum members, and their pseudonyms are not shown in the forum: for them,
+    # as for deactivated accounts, the answer is the same as for a pseudonym nobody has.
+    if invitee is None or not invitee.is_active or invitee.role != Role.SERVICE_USER:
+        raise ForumError(_("No member has the pseudonym “%(pseudonym)s”. Please check the spelling.")
+                         % {"pseudonym": pseudonym[:40]})
+    if invitee.pk == inviter.pk:
+        raise ForumError(_("You are already in this circle."))
+    if CircleMembership.objects.filter(circle=circle, user=invitee).exists():
+        raise ForumError(_("%(pseudonym)s is already in this circle.") % {"pseudonym": invitee.pseudonym})
+    waiting = _("%(pseudonym)s is already invited and has not answered yet.") % {"pseudonym": invitee.pseudonym}
+    if CircleInvitation.objects.filter(circle=circle, invitee=invitee, status=CircleInvitation.Status.PENDING).exists():
+        raise ForumError(waiting)
+    try:
+        with transaction.atomic():
+            invitation = CircleInvitation.objects.create(circle=circle, invitee=invitee, invited_by=inviter)
+            with translation.override(invitee.preferred_language):
+                notify(recipient=invitee, kind="forum_circle", text=str(_circle_invitation_notice()),
+                       link=reverse("forum:circles") + "#invitations")
+    except IntegrityError:
+        # The same invitation sent twice at once: the first one stands.
+        raise ForumError(waiting) from None
+    return invitation
+
+
+def _answer_invitation(*, invitation, invitee, status):
+    """Set a waiting invitation's answer; returns the invitation as it is now (answered before or now)."""
+    if invitation.invitee_id != invitee.pk:
+        raise ForumError(_("This invitation is for someone else."))
+    with transaction.atomic():
+        locked = CircleInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status == CircleInvitation.Status.PENDING:
+            locked.status, locked.answered_at = status, timezone.now()
+            locked.save(update_fields=["status", "answered_at"])
+            if status == CircleInvitation.Status.ACCEPTED:
+                CircleMembership.objects.bulk_create(
+                    [CircleMembership(circle_id=locked.circle_id, user=invitee)], ignore_conflicts=True,
+                )
+    invitation.status, invitation.answered_at = locked.status, locked.answered_at
+    return locked
+
+
+def accept_invitation(*, invitation, invitee) -> CircleInvitation:
+    """The invitee joins the circle. Accepting twice changes nothing; a withdrawn or declined invitation
+    cannot be accepted (ForumError)."""
+    if not (access.can_post(invitee) and invitee.role == Role.SERVICE_USER):
+        raise ForumError(_("Your account cannot join circles."))
+    answered = _answer_invitation(invitation=invitation, invitee=invitee, status=CircleInvitation.Status.ACCEPTED)
+    if answered.status == CircleInvitation.Status.WITHDRAWN:
+        raise ForumError(_("This invitation was withdrawn, so it can no longer be accepted."))
+    if answered.status == CircleInvitation.Status.DECLINED:
+        raise ForumError(_("You have declined this invitation. A member of the circle can invite you again."))
+    return answered
+
+
+def decline_invitation(*, invitation, invitee) -> CircleInvitation:
+    """The invitee says no; nobody is told. Declining twice (or a withdrawn invitation) changes nothing; an
+    invitation already accepted is refused (ForumError): leaving the circle is the way out."""
+    answered = _answer_invitation(invitation=invitation, invitee=invitee, status=CircleInvitation.Status.DECLINED)
+    if answered.status == CircleInvitation.Status.ACCEPTED:
+        raise ForumError(_("You have already joined this circle. You can leave it from the circle's page."))
+    return answered
+
+
+def withdraw_invitation(*, invitation, inviter) -> CircleInvitation:
+    """The person who sent a waiting invitation takes it back. Twice changes nothing; an answered invitation
+    is refused (ForumError)."""
+    if invitation.invited_by_id != inviter.pk:
+        raise ForumError(_("Only the person who sent an invitation can withdraw it."))
+    with transaction.atomic():
+        locked = CircleInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status == CircleInvitation.Status.PENDING:
+            locked.status, locked.answered_at = CircleInvitation.Status.WITHDRAWN, timezone.now()
+            locked.save(update_fields=["status", "answered_at"])
+    invitation.status, invitation.answered_at = locked.status, locked.answered_at
+    if locked.status in (CircleInvitation.Status.ACCEPTED, CircleInvitation.Status.DECLINED):
+        raise ForumError(_("This invitation has already been answered, so it cannot be withdrawn."))
+    return locked
+
+
+def leave_circle(*, circle, user) -> bool:
+    """`user` leaves `circle` and loses access to it at once; what they wrote there stays. True if they left,
+    False if they were not a member. The consultant is in every circle by role and cannot leave (ForumError).
+
+    A circle whose last member leaves stays, empty (the consultant can still read it).
+    """
+    if user.role == Role.CONSULTANT:
+        raise ForumError(_("The service user consultant is part of every circle and cannot leave it."))
+    deleted, _rows = CircleMembership.objects.filter(circle=circle, user=user).delete()
+    return bool(deleted)
 
 
 # --- Member profiles ---------------------------------------------------------------------------------------
+def clean_about_me(text) -> str:
+    """The "about me" text as it will be stored: line breaks kept, outer whitespace removed (so a text of
+    only spaces and blank lines becomes empty); refused kindly when longer than ABOUT_ME_MAX characters."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > ABOUT_ME_MAX:
+        raise ForumError(
+            _("Your text is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(text), "max": ABOUT_ME_MAX}
+        )
+    return text
+
+
+def update_member_profile(*, user, about_me, show_community) -> MemberProfile:
+    """Save what `user` shows on their forum profile (the row is made on the first save, never on a read)."""
+    if not access.has_forum_profile(user):
+        raise ForumError(_("Only forum members have a profile."))
+    about_me = clean_about_me(about_me)
+    profile, _created = MemberProfile.objects.update_or_create(
+        user=user,
+        defaults={"about_me": about_me, "show_community": bool(show_community), "updated_at": timezone.now()},
+    )
+    return profile
 
 
 # --- The consultant's moderation ---------------------------------------------------------------------------
+# Pin, lock, move, hide and restore: only the service user consultant (forum.access.can_moderate). Each
+# action that changes something writes one audit row; the same action twice changes nothing and writes
+# nothing. Moderation is support, not censorship: a hidden post stays visible to its author, with the reason.
+HIDE_REASON_MAX = 300
+
+
+def _check_moderator(moderator) -> None:
+    if not access.can_moderate(moderator):
+        raise ForumError(_("Only the service user consultant can do this."))
+
+
+def _audit_moderation(*, moderator, subject_user, obj, detail) -> None:
+    from reconnect.models import AuditAction
+    from reconnect.services import record_audit_event
+
+    record_audit_event(
+        actor=moderator, action=AuditAction.MODERATION, subject_user=subject_user, obj=obj, detail=detail,
+    )
+
+
+def _set_thread_flag(*, thread, moderator, field, value, detail) -> bool:
+    """Set `thread.<field>` to `value` if it is not already; one audit row when it changed. True if changed."""
+    _check_moderator(moderator)
+    with transaction.atomic():
+        changed = Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value})
+        if changed:
+            _audit_moderation(moderator=moderator, subject_user=thread.author, obj=thread, detail=detail)
+    setattr(thread, field, value)
+    return bool(changed)
+
+
+def pin_thread(*, thread, moderator) -> bool:
+    """Pin `thread` to the top of its board. True if it was not pinned before."""
+    return _set_thread_flag(thread=thread, moderator=moderator, field="is_pinned", value=True, detail="pin thread")
+
+
+def unpin_thread(*, thread, moderator) -> bool:
+    """Let `thread` take its place by last activity again. True if it was pinned."""
+    return _set_thread_flag(thread=thread, moderator=moderator, field="is_pinned", value=False, detail="unpin thread")
+
+
+def lock_thread(*, thread, moderator) -> bool:
+    """Stop new replies to `thread` (what is there stays readable). True if it was open."""
+    return _set_thread_flag(thread=thread, moderator=moderator, field="is_locked", value=True, detail="lock thread")
+
+
+def unlock_thread(*, thread, moderator) -> bool:
+    """Open `thread` for replies again. True if it was locked."""
+    return _set_thread_flag(thread=thread, moderator=moderator, field="is_locked", value=False, detail="unlock thread")
+
+
+def _board_last_post_at(board_ref):
+    from django.db.models import Subquery
+
+    latest = Thread.objects.filter(board=board_ref).order_by("-last_post_at").values("last_post_at")[:1]
+    return Subquery(latest)
+
+
+def move_thread(*, thread, to_board, moderator) -> bool:
+    """Move `thread` (with all its posts) to `to_board`. True if it moved; False if it was already there.
+
+    The boards' thread and post counts move with it in the same transaction, and each board's last activity
+    is taken again from its threads. A thread local to a community stays local to it. Threads in a circle
+    belong to their circle and are never moved to a board.
+    """
+    from django.db.models import OuterRef
+    from django.db.models.functions import Greatest
+
+    _check_moderator(moderator)
+    if thread.circle_id is not None:
+        raise ForumError(_("This thread belongs to a circle, so it cannot be moved to a board."))
+    if to_board is None or not to_board.is_active:
+        raise ForumError(_("Please choose an open board to move the thread to."))
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        from_board_id = locked.board_id
+        if from_board_id == to_board.pk:
+            return False
+        Thread.objects.filter(pk=locked.pk).update(board=to_board)
+        # post_count counts every post ever placed on the board, deleted ones too (as _place_post does).
+        moved = locked.post_count
+        Board.objects.filter(pk=from_board_id).update(
+            thread_count=Greatest(F("thread_count") - 1, 0), post_count=Greatest(F("post_count") - moved, 0),
+        )
+        Board.objects.filter(pk=to_board.pk).update(
+            thread_count=F("thread_count") + 1, post_count=F("post_count") + moved,
+        )
+        Board.objects.filter(pk__in=[from_board_id, to_board.pk]).update(
+            last_post_at=_board_last_post_at(OuterRef("pk"))
+        )
+        from_slug = Board.objects.filter(pk=from_board_id).values_list("slug", flat=True).first() or "?"
+        _audit_moderation(
+            moderator=moderator, subject_user=thread.author, obj=thread,
+            detail=f"move thread: {from_slug} -> {to_board.slug}",
+        )
+    thread.board = to_board
+    return True
+
+
+def clean_hide_reason(reason) -> str:
+    """The reason for hiding a post, tidied; ForumError when it is missing or too long."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ForumError(_("Please write a short reason. The author will read it."))
+    if len(reason) > HIDE_REASON_MAX:
+        raise ForumError(
+            _("The reason is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(reason), "max": HIDE_REASON_MAX}
+        )
+    return reason
+
+
+def _tell_author(*, post, moderator, text_lazy) -> None:
+    """A private notification to the post's author: no post text, no title, just a link to the post."""
+    from reconnect.services import notify
+
+    author = post.author
+    if author is None or not author.is_active or author.pk == moderator.pk:
+        return
+    with translation.override(author.preferred_language):
+        notify(recipient=author, kind="moderation", text=str(text_lazy), link=post.get_absolute_url())
+
+
+HIDDEN_NOTICE = gettext_lazy(
+    "The service user consultant has hidden one of your posts. You can still see it and read why."
+)
+RESTORED_NOTICE = gettext_lazy(
+    "Good news: the service user consultant has made one of your posts visible to others again."
+)
+
+
+def hide_post(*, post, moderator, reason) -> bool:
+    """Hide `post` from everyone but its author (and the consultant), with a reason the author can read.
+
+    The author is told privately (a notification without the post's text). True if the post was hidden
+    now; False if it already was. Refused (ForumError) without a reason, with one over 300 characters, or
+    for a post its author has deleted.
+    """
+    _check_moderator(moderator)
+    reason = clean_hide_reason(reason)
+    if post.is_deleted:
+        raise ForumError(_("The author has deleted this post, so there is nothing to hide."))
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Post.objects.filter(
+            pk=post.pk, hidden_at__isnull=True, deleted_by_author_at__isnull=True
+        ).update(hidden_at=now, hidden_reason=reason, hidden_by=moderator)
+        if changed:
+            _audit_moderation(
+                moderator=moderator, subject_user=post.author, obj=post, detail=f"hide post: {reason}",
+            )
+            _tell_author(post=post, moderator=moderator, text_lazy=HIDDEN_NOTICE)
+    if changed:
+        post.hidden_at, post.hidden_reason, post.hidden_by = now, reason, moderator
+    return bool(changed)
+
+
+def restore_post(*, post, moderator) -> bool:
+    """Show a hidden `post` to others again and tell its author. True if it was hidden."""
+    _check_moderator(moderator)
+    with transaction.atomic():
+        changed = Post.objects.filter(pk=post.pk, hidden_at__isnull=False).update(
+            hidden_at=None, hidden_reason="", hidden_by=None,
+        )
+        if changed:
+            _audit_moderation(moderator=moderator, subject_user=post.author, obj=post, detail="restore post")
+            _tell_author(post=post, moderator=moderator, text_lazy=RESTORED_NOTICE)
+    post.hidden_at, post.hidden_reason, post.hidden_by = None, "", None
+    return bool(changed)

@@ -86,6 +86,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Kept on write by reconnect.services so the header never counts rows.
     unread_notifications = models.PositiveIntegerField(default=0)
+    # Kept on write by messaging.services: unread messages across all conversations, for the menu badge.
+    unread_messages = models.PositiveIntegerField(default=0)
+    # Written by a provider (or the consultant) and shown above the message composer; blank = a default sentence.
+    message_reply_time = models.CharField(
+        _("usual reply time"), max_length=100, blank=True,
+        help_text=_('For example "within 2 working days". Shown to the people who write to you.'),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

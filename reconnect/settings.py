@@ -434,6 +434,9 @@ LOGGING = {
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 CRISIS_HELPLINE_NAME = env_str("CRISIS_HELPLINE_NAME", "Mental Helse")
 CRISIS_HELPLINE_NUMBER = env_str("CRISIS_HELPLINE_NUMBER", "116 123")
+# Messaging: a message still unread after this many minutes brings one content-free e-mail; attachment size cap.
+MESSAGE_EMAIL_DELAY_MINUTES = env_int("MESSAGE_EMAIL_DELAY_MINUTES", 15, minimum=0)
+MESSAGE_ATTACHMENT_MAX_BYTES = env_int("MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 
 if RECONNECT_ENV == "test":
     # Speed only: tests make many users; production keeps Argon2.

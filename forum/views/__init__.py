@@ -15,6 +15,9 @@ from forum.checks import run_writing_checks
 from forum.forms import EditPostForm, NewThreadForm, PostReportForm, PreviewForm, ReplyForm
 from forum.markdown import render_markdown
 from forum.models import POSTS_PER_PAGE, THREADS_PER_PAGE, PostFlag, Subscription, ThreadReadState
+from forum.quoting import quote_for_reply
+from forum.reactions import reaction_prefetch
+from forum.views.moderate import moderation_context, with_revision_counts
 
 
 def forum_reader(view):
@@ -99,7 +102,11 @@ def compose(request, form, template, context, *, write, check_text=lambda data: 
 def index(request):
     """The boards, with their thread counts and last activity (counters are read from the rows)."""
     boards = access.boards_visible_to(request.user)
-    return render(request, "forum/index.html", {"boards": boards, "can_post": access.can_post(request.user)})
+    return render(request, "forum/index.html", {
+        "boards": boards, "can_post": access.can_post(request.user),
+        # The "My circles" link says how many circle invitations wait for an answer.
+        "circle_invitations": access.circle_invitations_for(request.user).filter(status="pending").count(),
+    })
 
 
 @require_GET
@@ -129,7 +136,10 @@ def thread(request, thread_id):
     user = request.user
     state = ThreadReadState.objects.filter(user=user, thread=thread).values_list("last_read_number", flat=True).first()
     last_read = state or 0
-    posts = thread.posts.select_related("author").order_by("number")
+    # The reactions of the page's posts (with the reactors' pseudonyms) in one query, however many there are.
+    posts = with_revision_counts(
+        user, thread.posts.select_related("author").prefetch_related(reaction_prefetch()).order_by("number")
+    )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     post_list = list(page.object_list)
     first_unread = last_read + 1 if last_read < thread.post_count else None
@@ -150,6 +160,7 @@ def thread(request, thread_id):
         "is_subscribed": Subscription.objects.filter(user=user, thread=thread).exists(),
         "can_post": can_post,
         "form": ReplyForm() if can_post and not thread.is_locked else None,
+        **moderation_context(user, thread),
     })
 
 
@@ -207,7 +218,9 @@ def reply(request, thread_id):
     if thread.is_locked:
         messages.info(request, _("This thread is locked, so no new replies can be added."))
         return redirect(thread.get_absolute_url())
-    form = ReplyForm(request.POST if request.method == "POST" else None)
+    # ?quote=<post id> starts the reply with that post as a blockquote (ignored when it is not quotable here).
+    quote = quote_for_reply(request.user, thread, request.GET.get("quote")) if request.method == "GET" else ""
+    form = ReplyForm(request.POST if request.method == "POST" else None, initial={"body": quote} if quote else None)
 
     def write(data):
         post = services.post_reply(

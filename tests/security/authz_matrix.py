@@ -151,6 +151,10 @@ ROWS = [
     Row("forum:preview", _url("forum:preview"),
         get=expect(NOT_ALLOWED),
         post=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK)),
+    # Search answers everyone who reads the forum with what they may read (the words match alice's local
+    # thread: bob's page is an empty result, never a 404 that would tell the thread exists).
+    Row("forum:search", lambda w: reverse("forum:search") + "?q=Nordby",
+        get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
     Row("forum:board", _url("forum:board", lambda w: w.board.slug),
         get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
     # A POST without a title comes back as the form with its errors (200); nothing is stored.
@@ -187,6 +191,107 @@ ROWS = [
     Row("forum:post_report", _url("forum:post_report", lambda w: w.alice_post.pk), may=("alice",),
         get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
         unchanged=lambda world: world.forum_report_count()),
+    # Support reactions: alice's post is in her community's local thread, so bob and providers get 404, and
+    # admins (read-only) 404 too. Alice (her own post) and the consultant (a POST without a kind) are told
+    # kindly why nothing happened and sent back to the post; no reaction is stored.
+    Row("forum:react", _url("forum:react", lambda w: w.alice_post.pk), may=("alice", "consultant"),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK, consultant=OK),
+        unchanged=lambda world: world.forum_reaction_state()),
+    # The consultant's moderation: to everyone else these URLs do not exist (404). A POST from the consultant
+    # without its fields (no reason, no board) comes back with a message and changes nothing.
+    Row("forum:thread_pin", _url("forum:thread_pin", lambda w: w.local_thread.pk), may=("consultant",),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.forum_moderation_state()),
+    Row("forum:thread_lock", _url("forum:thread_lock", lambda w: w.local_thread.pk), may=("consultant",),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.forum_moderation_state()),
+    Row("forum:thread_move", _url("forum:thread_move", lambda w: w.local_thread.pk), may=("consultant",),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.forum_moderation_state()),
+    Row("forum:post_hide", _url("forum:post_hide", lambda w: w.alice_post.pk), may=("consultant",),
+        get=expect(NOT_FOUND, consultant=OK), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.forum_moderation_state()),
+    Row("forum:post_restore", _url("forum:post_restore", lambda w: w.alice_post.pk), may=("consultant",),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.forum_moderation_state()),
+    # Earlier versions of alice's post: only the consultant reads them.
+    Row("forum:post_revisions", _url("forum:post_revisions", lambda w: w.alice_post.pk), may=("consultant",),
+        get=expect(NOT_FOUND, consultant=OK), post=expect(NOT_ALLOWED)),
+    # Member profiles: every forum reader may see a member's profile (alice's here); providers get 404 (they
+    # are not in the forum). Each member edits only their own profile: alice's words stay when others POST
+    # (a POST without text saves the poster's own empty profile); admins and providers have no profile (404).
+    Row("forum:member", _url("forum:member", lambda w: w.alice.pseudonym),
+        get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
+    Row("forum:profile_edit", _url("forum:profile_edit"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK),
+        post=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK),
+        unchanged=lambda world: world.alice_profile_state(), owners=("alice",)),
+    # Circles: closed groups of service users; the consultant is in every circle by role; admins and providers
+    # never see circles (404). Bob's circle: alice has only an invitation waiting, so she gets 404 for the
+    # circle itself. POSTs without their fields come back with a message (200) and change nothing.
+    Row("forum:circles", _url("forum:circles"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK), post=expect(NOT_ALLOWED)),
+    Row("forum:circle_create", _url("forum:circle_create"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK),
+        post=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK)),
+    Row("forum:circle", _url("forum:circle", lambda w: w.circle.pk), may=("bob", "consultant"),
+        get=expect(NOT_FOUND, bob=OK, consultant=OK), post=expect(NOT_ALLOWED)),
+    Row("forum:circle_thread_create", _url("forum:circle_thread_create", lambda w: w.circle.pk),
+        may=("bob", "consultant"),
+        get=expect(NOT_FOUND, bob=OK, consultant=OK), post=expect(NOT_FOUND, bob=OK, consultant=OK),
+        unchanged=lambda world: world.circle_state()),
+    Row("forum:circle_invite", _url("forum:circle_invite", lambda w: w.circle.pk), may=("bob", "consultant"),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, bob=OK, consultant=OK),
+        unchanged=lambda world: world.circle_state()),
+    # Only a member leaves; the consultant is in every circle by role and has no such page.
+    Row("forum:circle_leave", _url("forum:circle_leave", lambda w: w.circle.pk), may=("bob",),
+        get=expect(NOT_FOUND, bob=OK), post=expect(NOT_FOUND, bob=OK),
+        unchanged=lambda world: world.circle_state()),
+    # Bob invited alice: only alice answers, only bob withdraws.
+    Row("forum:circle_invitation_accept", _url("forum:circle_invitation_accept", lambda w: w.circle_invitation.pk),
+        may=("alice",), get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.circle_state()),
+    Row("forum:circle_invitation_decline", _url("forum:circle_invitation_decline", lambda w: w.circle_invitation.pk),
+        may=("alice",), get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.circle_state()),
+    Row("forum:circle_invitation_withdraw",
+        _url("forum:circle_invitation_withdraw", lambda w: w.circle_invitation.pk),
+        may=("bob",), get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, bob=OK),
+        unchanged=lambda world: world.circle_state()),
+    # --- Messaging: a service user and their care team (or the consultant); admins do not read messages ----
+    # Alice's conversation with her linked provider: only the two of them reach it; everyone else gets 404.
+    Row("messaging:inbox", _url("messaging:inbox"),
+        get=expect(OK, admin_user=NOT_FOUND), post=expect(NOT_ALLOWED)),
+    # An empty POST comes back as the form with its errors (200); nothing is stored. The consultant only
+    # answers conversations and admins have no messaging: 404.
+    Row("messaging:conversation_create", _url("messaging:conversation_create"),
+        get=expect(OK, consultant=NOT_FOUND, admin_user=NOT_FOUND),
+        post=expect(OK, consultant=NOT_FOUND, admin_user=NOT_FOUND)),
+    # Providers and the consultant set their own usual reply time; the linked provider's stays when others POST.
+    Row("messaging:settings", _url("messaging:settings"),
+        get=expect(OK, alice=NOT_FOUND, bob=NOT_FOUND, admin_user=NOT_FOUND),
+        post=expect(OK, alice=NOT_FOUND, bob=NOT_FOUND, admin_user=NOT_FOUND),
+        unchanged=lambda world: world.reply_time_state(), owners=("linked_provider",)),
+    Row("messaging:conversation", _url("messaging:conversation", lambda w: w.conversation.pk),
+        may=("alice", "linked_provider"),
+        get=expect(NOT_FOUND, alice=OK, linked_provider=OK), post=expect(NOT_ALLOWED),
+        # Opening a conversation marks it read: the reader's participant row and unread badge (only when
+        # something was unread; a second visit writes nothing).
+        get_writes=("messaging_participant", "reconnect_user")),
+    # An empty reply comes back with its error message (200); nothing is stored.
+    Row("messaging:reply", _url("messaging:reply", lambda w: w.conversation.pk), may=("alice", "linked_provider"),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK, linked_provider=OK),
+        unchanged=lambda world: world.conversation_state()),
+    # Only the sender changes or withdraws their message (within 5 minutes).
+    Row("messaging:message_edit", _url("messaging:message_edit", lambda w: w.chat_message.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.conversation_state()),
+    Row("messaging:message_withdraw", _url("messaging:message_withdraw", lambda w: w.chat_message.pk),
+        may=("alice",), get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.conversation_state()),
+    Row("messaging:attachment", _url("messaging:attachment", lambda w: w.chat_attachment.pk),
+        may=("alice", "linked_provider"),
+        get=expect(NOT_FOUND, alice=OK, linked_provider=OK), post=expect(NOT_ALLOWED)),
 ]
 
 ROWS_BY_NAME = {row.name: row for row in ROWS}

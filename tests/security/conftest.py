@@ -12,7 +12,8 @@ def people(alice, bob, linked_provider, unlinked_provider, consultant, admin_use
 
 
 @pytest.fixture
-def world(people, settings):
+def world(people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # message attachments of the world go to this test's own folder
     # allauth's rate limits count every POST to the sign-in and reset pages; here those pages are visited
     # many times on purpose, so the limits are off (tests/reconnect cover them).
     settings.ACCOUNT_RATE_LIMITS = False

@@ -127,7 +127,7 @@ def make_world(people):
 
     # Forum: a thread local to alice's community (bob lives in another), with alice's first post in it.
     from forum import services as forum_services
-    from forum.models import Board, Post, PostReport, Subscription
+    from forum.models import Board, Post, PostReport, Subscription, Thread
 
     world.board = Board.objects.create(slug="matrix-board", name_nb="Tavle", name_en="Board")
     world.local_thread = forum_services.start_thread(
@@ -142,6 +142,71 @@ def make_world(people):
         list(Post.objects.filter(thread=world.local_thread).values_list("pk", flat=True)),
         sorted(Subscription.objects.filter(thread=world.local_thread).values_list("user_id", flat=True)),
     )
+    # Support reactions: the consultant thanked alice for her post (so the thread page lists who reacted).
+    from forum.models import Reaction
+
+    forum_services.toggle_reaction(post=world.alice_post, user=people["consultant"], kind="thanks", on=True)
+    world.forum_reaction_state = lambda: (
+        sorted(Reaction.objects.filter(post=world.alice_post).values_list("user_id", "kind")),
+        Post.objects.filter(pk=world.alice_post.pk).values_list("thanks_count", "hug_count", "me_too_count").first(),
+    )
+    # The consultant's moderation: alice's thread and post as they are, and how many moderation rows exist.
+    from reconnect.models import AuditAction, AuditEvent
+
+    world.forum_moderation_state = lambda: (
+        Thread.objects.filter(pk=world.local_thread.pk).values_list("is_pinned", "is_locked", "board_id").first(),
+        Post.objects.filter(pk=world.alice_post.pk).values_list("hidden_at", "hidden_reason").first(),
+        AuditEvent.objects.filter(action=AuditAction.MODERATION).count(),
+    )
+
+    # Forum profiles: alice has written a few words about herself; nobody else may change them.
+    from forum.models import MemberProfile
+
+    MemberProfile.objects.create(user=people["alice"], about_me="Alice's own words", show_community=False)
+    world.alice_profile_state = lambda: MemberProfile.objects.filter(user=people["alice"]).values_list(
+        "about_me", "show_community").first()
+
+    # Circles: bob's circle with bob's thread in it. Alice is not a member: she has an invitation waiting, so
+    # she may answer it but not see the circle; the consultant is in every circle by role.
+    from forum.models import CircleInvitation, CircleMembership
+
+    world.circle = forum_services.create_circle(creator=people["bob"], name="Bob's circle", description="Closed")
+    world.circle_thread = forum_services.start_thread(
+        circle=world.circle, author=people["bob"], title="Bob's circle thread", body="Only for the circle",
+    )
+    world.circle_post = world.circle_thread.posts.get()
+    world.circle_invitation = forum_services.invite_to_circle(
+        circle=world.circle, inviter=people["bob"], pseudonym=people["alice"].pseudonym,
+    )
+    world.circle_state = lambda: (
+        sorted(CircleMembership.objects.filter(circle=world.circle).values_list("user_id", flat=True)),
+        sorted(CircleInvitation.objects.filter(circle=world.circle).values_list("invitee_id", "status")),
+        sorted(Post.objects.filter(thread__circle=world.circle).values_list("pk", "body", "deleted_by_author_at")),
+        sorted(Subscription.objects.filter(thread__circle=world.circle).values_list("user_id", flat=True)),
+    )
+
+    # Messaging: alice writes to her linked provider, then sends a file (a real PNG) in a second message.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from messaging import services as messaging_services
+    from messaging.models import Message as ChatMessage
+    from tests.messaging.files import PNG
+
+    world.conversation = messaging_services.start_conversation(
+        author=people["alice"], to=people["linked_provider"], subject="Alice's question", body="About my medicine",
+    )
+    world.chat_message = messaging_services.send_message(
+        conversation=world.conversation, sender=people["alice"], body="The letter",
+        attachment=SimpleUploadedFile("letter.png", PNG, content_type="image/png"),
+    )
+    world.chat_attachment = world.chat_message.attachment
+    messaging_services.set_reply_time(user=people["linked_provider"], text="within 2 working days")
+    world.conversation_state = lambda: list(
+        ChatMessage.objects.filter(conversation=world.conversation).order_by("number")
+        .values_list("number", "body", "edited_at", "withdrawn_at")
+    )
+    world.reply_time_state = lambda: type(people["linked_provider"]).objects.filter(
+        pk=people["linked_provider"].pk).values_list("message_reply_time", flat=True).first()
 
     world.clients = {"anonymous": Client()}
     for role in ROLES[1:]:

@@ -41,6 +41,9 @@ PAGES = [
     ("bob", lambda w: reverse("forum:thread", args=[w["forum_thread"].pk])),
     ("bob", lambda w: reverse("forum:thread", args=[w["forum_local_thread"].pk])),
     ("bob", lambda w: reverse("forum:reply", args=[w["forum_thread"].pk])),
+    # Quoting the canary peer's post into a reply: the quote names the writer by pseudonym only.
+    ("bob", lambda w: reverse("forum:reply", args=[w["forum_thread"].pk])
+     + f"?quote={w['forum_thread'].posts.get(number=1).pk}"),
     ("bob", lambda w: reverse("forum:thread_create", args=[w["forum_board"].slug])),
     ("bob", lambda w: reverse("forum:post_edit", args=[w["forum_bob_post"].pk])),
     ("bob", lambda w: reverse("forum:post_report", args=[w["forum_thread"].posts.get(number=1).pk])),
@@ -48,6 +51,42 @@ PAGES = [
     ("consultant", lambda w: reverse("forum:board", args=[w["forum_board"].slug])),
     ("consultant", lambda w: reverse("forum:thread", args=[w["forum_thread"].pk])),
     ("consultant", lambda w: reverse("forum:thread", args=[w["forum_local_thread"].pk])),
+    # Search results whose words match the canary peer's thread title, its first post and bob's replies.
+    ("bob", lambda w: reverse("forum:search") + "?q=week"),
+    ("bob", lambda w: reverse("forum:search") + "?q=Seabird"),
+    ("bob", lambda w: reverse("forum:search") + "?q=caf%C3%A9+or+meet"),
+    ("bob", lambda w: reverse("forum:search") + "?q=circle+or+glad"),
+    ("consultant", lambda w: reverse("forum:search") + "?q=week+or+sharing"),
+    ("consultant", lambda w: reverse("forum:search") + "?q=caf%C3%A9"),
+    # The consultant's moderation: the hide form and the earlier versions of the canary peer's edited post.
+    ("consultant", lambda w: reverse("forum:post_hide", args=[w["forum_thread"].posts.get(number=1).pk])),
+    ("consultant", lambda w: reverse("forum:post_revisions", args=[w["forum_thread"].posts.get(number=1).pk])),
+    # Member profiles: the canary peer's profile (with their community shown) seen by bob and the consultant,
+    # bob's own profile (his posts sit in the peer's threads) seen by the consultant and by bob, and bob's
+    # edit page.
+    ("bob", lambda w: reverse("forum:member", args=[w["peer"].pseudonym])),
+    ("consultant", lambda w: reverse("forum:member", args=[w["peer"].pseudonym])),
+    ("consultant", lambda w: reverse("forum:member", args=["Driftwood"])),
+    ("bob", lambda w: reverse("forum:member", args=["Driftwood"])),
+    ("bob", lambda w: reverse("forum:profile_edit")),
+    # Circles: the canary peer's circle with bob in it, and another circle the peer invited bob to.
+    ("bob", lambda w: reverse("forum:circles")),
+    ("bob", lambda w: reverse("forum:circle", args=[w["forum_circle"].pk])),
+    ("bob", lambda w: reverse("forum:thread", args=[w["forum_circle_thread"].pk])),
+    ("bob", lambda w: reverse("forum:circle_thread_create", args=[w["forum_circle"].pk])),
+    ("bob", lambda w: reverse("forum:circle_leave", args=[w["forum_circle"].pk])),
+    ("consultant", lambda w: reverse("forum:circles")),
+    ("consultant", lambda w: reverse("forum:circle", args=[w["forum_circle"].pk])),
+    ("consultant", lambda w: reverse("forum:thread", args=[w["forum_circle_thread"].pk])),
+    # Messaging: the canary peer writes to the consultant, who replies; bob writes to the consultant too. Bob
+    # sees only his own; the consultant sees service users by pseudonym, never by real name.
+    ("bob", lambda w: reverse("messaging:inbox")),
+    ("bob", lambda w: reverse("messaging:conversation_create")),
+    ("bob", lambda w: reverse("messaging:conversation", args=[w["bob_conversation"].pk])),
+    ("consultant", lambda w: reverse("messaging:inbox")),
+    ("consultant", lambda w: reverse("messaging:conversation", args=[w["peer_conversation"].pk])),
+    ("consultant", lambda w: reverse("messaging:conversation", args=[w["bob_conversation"].pk])),
+    ("consultant", lambda w: reverse("messaging:settings")),
 ]
 
 
@@ -95,7 +134,42 @@ def canary_world(bob, consultant, admin_user, south):
     bob_post = forum_services.post_reply(thread=thread, author=bob, body="Welcome!")
     forum_services.post_reply(thread=thread, author=consultant, body="Thank you for sharing.")
     forum_services.post_reply(thread=local, author=bob, body="Yes")
+    # Support reactions: the canary peer thanks bob, bob hugs the peer, the consultant says "me too" to both, so
+    # the thread pages list who reacted (by pseudonym) to bob and to the consultant.
+    forum_services.toggle_reaction(post=bob_post, user=peer_user, kind="thanks", on=True)
+    forum_services.toggle_reaction(post=bob_post, user=consultant, kind="me_too", on=True)
+    forum_services.toggle_reaction(post=thread.posts.get(number=1), user=bob, kind="hug", on=True)
+    forum_services.toggle_reaction(post=local.posts.get(number=1), user=consultant, kind="me_too", on=True)
+    forum_services.edit_post(post=thread.posts.get(number=1), editor=peer_user, body="Hello from Seabird, again")
+    forum_services.update_member_profile(user=peer_user, about_me="I like the sea.", show_community=True)
+    # Circles: the peer makes a circle and invites bob, who joins and replies; the peer's second circle waits
+    # for bob's answer; the peer has invited someone else too (the consultant sees that invitation waiting).
+    circle = forum_services.create_circle(creator=peer_user, name="Harbour friends", description="From the café")
+    forum_services.accept_invitation(
+        invitation=forum_services.invite_to_circle(circle=circle, inviter=peer_user, pseudonym=bob.pseudonym),
+        invitee=bob,
+    )
+    circle_thread = forum_services.start_thread(circle=circle, author=peer_user, title="Hello circle", body="Hi all")
+    forum_services.post_reply(thread=circle_thread, author=bob, body="Glad to be here")
+    other = forum_services.create_circle(creator=peer_user, name="Second circle")
+    forum_services.invite_to_circle(circle=other, inviter=peer_user, pseudonym=bob.pseudonym)
+    newcomer_user = UserFactory(pseudonym="Pebble", community=south)
+    forum_services.invite_to_circle(circle=circle, inviter=peer_user, pseudonym=newcomer_user.pseudonym)
+    # Messaging: the peer and bob each write to the consultant, who replies to the peer; the canary provider
+    # writes to the peer (a conversation neither bob nor the consultant can see).
+    from messaging import services as messaging_services
+
+    peer_conversation = messaging_services.start_conversation(
+        author=peer_user, to=consultant, subject="Before the café", body="I am nervous about Thursday.",
+    )
+    messaging_services.send_message(conversation=peer_conversation, sender=consultant, body="We can meet outside.")
+    bob_conversation = messaging_services.start_conversation(
+        author=bob, to=consultant, subject="A question", body="Is the café open in July?",
+    )
+    messaging_services.start_conversation(author=provider_user, to=peer_user, subject="Next week", body="Hello")
     return {
+        "peer_conversation": peer_conversation, "bob_conversation": bob_conversation,
+        "forum_circle": circle, "forum_circle_thread": circle_thread,
         "canaries": [peer, provider, newcomer], "peer": peer_user, "provider": provider_user,
         "forum_board": board, "forum_thread": thread, "forum_local_thread": local, "forum_bob_post": bob_post,
     }

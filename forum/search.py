@@ -1,0 +1,185 @@
+"""Full-text search of the forum: which posts match a person's words, in what order, with what snippet.
+
+PostgreSQL does the work. Post.search_vector and Thread.search_vector are stored generated columns (the text
+in the Norwegian and the English configuration), GIN-indexed, so the filters below name those columns
+directly and the indexes can be used; nothing here recomputes to_tsvector.
+
+- The words are read as web search syntax (`"exact phrase"`, `or`, `-leave out`) in both configurations, and
+  a post matches when either reading matches.
+- A result is a post. A thread is found by its title through its first post, so one list serves both "the
+  thread called ..." and "the post that said ...". Title matches weigh more than words in the text.
+- What a person may find is exactly `access.posts_visible_to(user)`: threads they may see, never deleted
+  posts, hidden posts only for their author and the consultant.
+"""
+
+import re
+
+from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Lookup, Q, TextField, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from forum import access
+from forum.models import Thread
+
+QUERY_MAX = 200
+RESULTS_PER_PAGE = 20
+CONFIGS = ("norwegian", "english")
+# A title match outweighs any number of words in a post's text (ts_rank stays well below 1 for one text).
+TITLE_WEIGHT = 10.0
+
+# ts_headline marks the matched words with these; they are taken out of the text first, so every one in the
+# headline is ours. Characters from Unicode's private use area: no keyboard types them.
+_START, _STOP = "\ue000", "\ue001"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the forum"), required=False, strip=True,
+        # No maxlength attribute: the browser would silently cut the words; the page says what is too long.
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"null_characters_not_allowed": _("Your search has a character that cannot be searched for. "
+                                                         "Please type the words again.")},
+    )
+
+    def clean_q(self):
+        q = " ".join(self.cleaned_data["q"].split())
+        if len(q) > QUERY_MAX:
+            raise forms.ValidationError(
+                _("Your search is %(length)s characters long. Please use at most %(max)s characters: a few "
+                  "words that matter are enough."), params={"length": len(q), "max": QUERY_MAX},
+            )
+        return q
+
+
+def search_query(q):
+    """The person's words as web search syntax, in the Norwegian and the English reading."""
+    norwegian, english = (SearchQuery(q, config=config, search_type="websearch") for config in CONFIGS)
+    return norwegian | english
+
+
+def searchable_words(q):
+    """(the words to search for, None), or (None, the reason there is nothing to search for). Two queries.
+
+    Stop words are the catch. "the" is an English stop word but an ordinary word to the Norwegian
+    configuration, which would then find every English post that has it (and "og" the other way round).
+    So a word that either language leaves out is taken out of the search for both; a search with nothing
+    else is answered kindly, as is one with only words to leave out ("-rain" alone would list everything,
+    and no index can help with that). "or" stays: it is web search syntax.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT token FROM (SELECT * FROM ts_debug('norwegian', %s)"
+            " UNION ALL SELECT * FROM ts_debug('english', %s)) AS tokens"
+            " WHERE lexemes = '{}' AND alias NOT IN ('hword_part', 'hword_asciipart', 'hword_numpart')",
+            [q, q],
+        )
+        stop_words = [token for (token,) in cursor.fetchall() if token.lower() != "or"]
+    for word in stop_words:
+        q = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", q, flags=re.IGNORECASE)
+    q = " ".join(q.split())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery('norwegian', %s)), numnode(websearch_to_tsquery('english', %s)),"
+            " querytree(websearch_to_tsquery('norwegian', %s) || websearch_to_tsquery('english', %s))",
+            [q, q, q, q],
+        )
+        norwegian_nodes, english_nodes, indexable = cursor.fetchone()
+    if not norwegian_nodes or not english_nodes:
+        return None, _("The search leaves out very common words (like “and”, “the”, “og”, “på”) and signs, and "
+                       "your search has nothing else. Try a word that says more about what you are looking for.")
+    if indexable == "T":
+        return None, _("Your search only says what to leave out. Add a word to look for as well.")
+    return q, None
+
+
+def _strip(expression, pattern, replacement, flags="g"):
+    return Func(expression, Value(pattern), Value(replacement), Value(flags), function="regexp_replace",
+                output_field=TextField())
+
+
+class _EqualsAny(Lookup):
+    """`column = ANY(array)`: PostgreSQL can look each element up in an index (IN (subquery) inside an OR
+    cannot be)."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def _plain_text(field):
+    """The Markdown in `field` as plain words for a snippet: link targets, emphasis and quote signs go."""
+    text = Func(F(field), Value(_START + _STOP), Value(""), function="translate", output_field=TextField())
+    text = _strip(text, r"\[([^\]]*)\]\([^)]*\)", r"\1")  # [text](https://...) -> text
+    text = _strip(text, r"^[ \t]*(?:>[ \t]*)+", "", "gn")  # quote signs at the start of a line
+    text = _strip(text, r"^[ \t]*(?:[-+*]|[0-9]+[.)])[ \t]+", "", "gn")  # list markers
+    text = _strip(text, r"\\([\\`*_\[\]()#>+.!-])", r"\1")  # backslash escapes
+    return _strip(text, r"[*_`~]+", "")  # emphasis and code marks
+
+
+def _headline(document, query, config, **options):
+    return SearchHeadline(document, query, config=config, start_sel=_START, stop_sel=_STOP, **options)
+
+
+def search_posts(user, q):
+    """The posts `user` may read that match `q`, best first, each with `rank` and snippets to show.
+
+    Annotated for the page: `snippet_<config>` (a few lines of the text around the matches) and
+    `title_<config>` (the thread title), one per configuration; `snippet_html` and `title_html` pick the
+    one that marked the most words.
+    """
+    query = search_query(q)
+    # Threads whose title matches, as an array computed once: "id = ANY(array)" lets PostgreSQL combine the
+    # title index with the post index (a bitmap OR), where "IN (subquery)" next to an OR would not.
+    title_hits = ArraySubquery(Thread.objects.filter(search_vector=query).values("pk"))
+    first_post_of_title_hit = Q(number=1) & Q(_EqualsAny(F("thread_id"), title_hits))
+    body_rank = SearchRank(F("search_vector"), query)
+    title_rank = SearchRank(F("thread__search_vector"), query)
+    posts = (
+        access.posts_visible_to(user)
+        .filter(Q(search_vector=query) | first_post_of_title_hit)
+        .select_related("author", "thread", "thread__board", "thread__circle", "thread__community")
+        .annotate(rank=body_rank + Case(
+            When(number=1, then=title_rank * Value(TITLE_WEIGHT)), default=Value(0.0), output_field=FloatField(),
+        ))
+        .order_by("-rank", "-created_at", "-pk")
+    )
+    plain = _plain_text("body")
+    for config in CONFIGS:
+        posts = posts.annotate(**{
+            f"snippet_{config}": _headline(plain, query, config, max_words=35, min_words=15, short_word=3,
+                                           max_fragments=2, fragment_delimiter=" … "),
+            f"title_{config}": _headline(F("thread__title"), query, config, highlight_all=True),
+        })
+    # The page shows snippets, not the texts or their vectors.
+    return posts.defer("body", "body_html", "search_vector", "thread__search_vector")
+
+
+def marked_html(text):
+    """`text` from ts_headline as HTML: everything escaped, then our markers turned into <mark>."""
+    html = escape(text or "").replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return mark_safe(html)
+
+
+def best_headline(post, prefix):
+    """The reading (Norwegian or English) whose headline marked the most words; the page's language wins ties."""
+    preferred = "norwegian" if (get_language() or "").startswith("nb") else "english"
+    order = sorted(CONFIGS, key=lambda config: config != preferred)
+    texts = [getattr(post, f"{prefix}_{config}") or "" for config in order]
+    return marked_html(max(texts, key=lambda text: text.count(_START)))
+
+
+def prepare_results(posts):
+    """Set `snippet_html` and `title_html` on each post of a results page."""
+    for post in posts:
+        post.snippet_html = best_headline(post, "snippet")
+        post.title_html = best_headline(post, "title")
+    return posts

@@ -1,0 +1,36 @@
+"""Support reactions: "thank you", "hug" and "me too" on a post."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from forum import access, services
+from forum.reactions import prefetch_reactions
+from forum.views import forum_writer
+
+
+@require_POST
+@forum_writer
+def react(request, post_id):
+    """Give or take back a reaction (kind=thanks|hug|me_too, on=1|0; without `on` it toggles).
+
+    With htmx the answer is the post's reaction block alone; without JavaScript, a redirect back to the post.
+    A refusal (a hidden post, one's own post) is said in the block, or as a message on the thread page.
+    """
+    post = access.get_post_for(request.user, post_id)
+    on = {"1": True, "0": False}.get(request.POST.get("on"))
+    error = ""
+    try:
+        services.toggle_reaction(post=post, user=request.user, kind=request.POST.get("kind", ""), on=on)
+    except services.ForumError as exc:
+        error = exc.message
+    if request.htmx:
+        post.refresh_from_db(fields=["thanks_count", "hug_count", "me_too_count"])
+        prefetch_reactions([post])
+        return render(request, "forum/_post_reactions.html", {
+            "post": post, "thread": post.thread, "user": request.user,
+            "can_post": access.can_post(request.user), "reaction_error": error,
+        })
+    if error:
+        messages.info(request, error)
+    return redirect(post.get_thread_url())
