@@ -30,8 +30,9 @@ class _MessageFields(forms.Form):
         label=_("Attach a file"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
     )
-    # A one-time token: a form sent twice (a double click, a reload) makes one message.
-    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # A one-time token: a form sent twice (a double click, a reload) makes one message. A token that is not a
+    # UUID (a tampered or damaged form) is ignored rather than refused: the person could not fix a hidden field.
+    submit_token = forms.CharField(widget=forms.HiddenInput, required=False, strip=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +43,12 @@ class _MessageFields(forms.Form):
 
     def clean_body(self):
         return _check(services.clean_body, self.cleaned_data["body"])
+
+    def clean_submit_token(self):
+        try:
+            return uuid.UUID(self.cleaned_data["submit_token"][:36])
+        except ValueError:
+            return None
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

@@ -24,45 +24,51 @@ from messaging import access
 from messaging.models import (
     BODY_MAX, CHANGE_WINDOW, ORIGINAL_NAME_MAX, SUBJECT_MAX, Attachment, Conversation, Message, Participant,
 )
-from reconnect.fields import DecryptionError, fernet
+from reconnect.fields import DecryptionError, fernet, rotate_file
 from reconnect.models import Role, User
+from reconnect.userinput import UserFacingError, clean_text, within_rate_limit
 
 logger = logging.getLogger(__name__)
 
 TEAM = "team"  # "to" for a service user writing to their whole care team at once
+# The notification kind (reconnect.models.NOTIFICATION_KINDS) that turns the "new message" e-mail on or off.
+MESSAGE_EMAIL_KIND = "message"
 
 
-class MessagingError(Exception):
+class MessagingError(UserFacingError):
     """A write messaging refuses, with a message for the person (already translated)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Checks that give the friendly message ------------------------------------------------------------
 def clean_subject(subject) -> str:
-    subject = " ".join((subject or "").split())
-    if not subject:
-        raise MessagingError(_("Please write a short subject, so you both know what the conversation is about."))
-    if len(subject) > SUBJECT_MAX:
-        raise MessagingError(
-            _("The subject is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
-            % {"length": len(subject), "max": SUBJECT_MAX}
-        )
-    return subject
+    return clean_text(
+        subject, max_length=SUBJECT_MAX, single_line=True, error=MessagingError,
+        empty_message=_("Please write a short subject, so you both know what the conversation is about."),
+        too_long_message=_("The subject is %(length)s characters long. "
+                           "Please shorten it to %(max)s characters or fewer."),
+    )
 
 
 def clean_body(body) -> str:
-    body = (body or "").replace("\r\n", "\n").strip("\n").rstrip()
-    if not body.strip():
-        raise MessagingError(_("Your message is empty. Please write something before you send it."))
-    if len(body) > BODY_MAX:
+    return clean_text(
+        body, max_length=BODY_MAX, error=MessagingError,
+        empty_message=_("Your message is empty. Please write something before you send it."),
+        too_long_message=_("Your message is %(length)s characters long. "
+                           "Please shorten it to %(max)s characters or fewer, or send it as two messages."),
+    )
+
+
+def check_send_rate(*, user) -> None:
+    """Raise MessagingError when `user` has already sent MESSAGES_PER_MINUTE messages this minute.
+
+    Counted in the cache only for messages about to be stored (after every other check), and failing open
+    when the cache is down (reconnect.userinput.within_rate_limit).
+    """
+    if not within_rate_limit(scope="messaging:sent", user=user, limit=settings.MESSAGES_PER_MINUTE):
         raise MessagingError(
-            _("Your message is %(length)s characters long. Please shorten it to %(max)s characters or fewer, "
-              "or send it as two messages.") % {"length": len(body), "max": BODY_MAX}
+            _("You have sent many messages in a short time. Please wait a minute and send it again; "
+              "your text is still here.")
         )
-    return body
 
 
 def _parse_token(submit_token):
@@ -172,6 +178,26 @@ def attachment_content(attachment) -> bytes:
         return decrypt_bytes(handle.read())
 
 
+def reencrypt_attachment_files() -> tuple[int, int]:
+    """Re-encrypt every attachment file with the newest key (see manage.py rotate_encryption_keys).
+
+    Each file is rewritten atomically (reconnect.fields.rotate_file). Returns (re-encrypted, missing on disk).
+    """
+    rotated = missing = 0
+    for pk, stored_name in Attachment.objects.order_by("pk").values_list("pk", "stored_name").iterator():
+        path = attachment_dir() / stored_name
+        if not rotate_file(path):
+            missing += 1
+            continue
+        if not Attachment.objects.filter(pk=pk).exists():
+            # Withdrawn while we rewrote it: its file was removed and our rename may have brought it back.
+            _remove_attachment_file(stored_name)
+            missing += 1
+            continue
+        rotated += 1
+    return rotated, missing
+
+
 def _remove_attachment_file(stored_name) -> None:
     try:
         (attachment_dir() / stored_name).unlink(missing_ok=True)
@@ -222,6 +248,7 @@ def start_conversation(*, author, to, subject, body, attachment=None, submit_tok
     subject, body = clean_subject(subject), clean_body(body)
     kind, service_user, others = _recipients_for(author=author, to=to)
     checked = read_attachment(attachment) if attachment is not None else None
+    check_send_rate(user=author)
     now = timezone.now()
     stored_files = []
     try:
@@ -259,6 +286,7 @@ def send_message(*, conversation, sender, body, attachment=None, submit_token=No
     if not access.conversations_visible_to(sender).filter(pk=conversation.pk).exists():
         raise MessagingError(_("You can no longer write in this conversation."))
     checked = read_attachment(attachment) if attachment is not None else None
+    check_send_rate(user=sender)
     stored_files = []
     try:
         with transaction.atomic():
@@ -313,13 +341,23 @@ def _place_message(*, conversation, sender, body, attachment, token, now, stored
 
 
 def message_sent(*, message_id) -> None:
-    """Runs after the commit of every new message.
-
-    The seam for live delivery: the Channels part (not built yet) sends the message to the participants'
-    open pages and updates their badges from here. For now it schedules the content-free e-mail alert.
-    """
+    """Runs after the commit of every new message: tells the open pages of everyone who can open the
+    conversation (the live socket, messaging/consumers.py, redraws it for each person through access.py;
+    the event carries ids only), then schedules the content-free e-mail alert."""
     from messaging.tasks import send_message_alerts
+    from reconnect.live import send_to_users
 
+    message = (
+        Message.objects.filter(pk=message_id)
+        .values("conversation_id", "conversation__service_user_id", "number", "sender_id").first()
+    )
+    if message is not None:
+        event = {"type": "messaging.message", "conversation": message["conversation_id"],
+                 "number": message["number"], "sender": message["sender_id"]}
+        conversation = Conversation(pk=message["conversation_id"],
+                                    service_user_id=message["conversation__service_user_id"])
+        # Never raises: live delivery is a courtesy, the e-mail alert below must still be scheduled.
+        send_to_users([p.user_id for p in access.participants_with_access(conversation)], event)
     delay = settings.MESSAGE_EMAIL_DELAY_MINUTES * 60
     send_message_alerts.apply_async(args=[message_id], countdown=delay)
 
@@ -389,7 +427,7 @@ def mark_conversation_read(*, conversation, user, up_to_number) -> int:
 
 def forget_unread_after_care_link_ended(*, provider, service_user) -> int:
     """When a care link ends the provider can no longer open those conversations: take their unread messages
-    there off their badge. To be called when a care link ends (see the report: the core needs to send a signal).
+    there off their badge. Called on the core's care_link_ended signal (messaging.signals).
     """
     with transaction.atomic():
         rows = list(
@@ -425,6 +463,7 @@ def send_message_alerts(*, message_id) -> int:
     """E-mail each participant who has not read message `message_id` yet and has not been alerted in this
     conversation since they last read it. The e-mail says only that there is a new message, with a link.
 
+    Only to people who keep "New messages" ticked on their notification settings page (ticked by default).
     Idempotent: each person's alert is claimed with a conditional UPDATE in the same transaction as the send;
     a failed send rolls the claim back (the task retries), a second run finds it claimed. Returns the number sent.
     """
@@ -441,6 +480,8 @@ def send_message_alerts(*, message_id) -> int:
     for participant in access.participants_with_access(conversation):
         if participant.user_id == message.sender_id or participant.last_read_number >= message.number:
             continue
+        if MESSAGE_EMAIL_KIND not in participant.user.email_notification_kinds:
+            continue  # turned off on the notification settings page (nothing claimed: turning it on resumes)
         with transaction.atomic():
             claimed = Participant.objects.filter(
                 pk=participant.pk, alerted_at__isnull=True, last_read_number__lt=message.number,
@@ -449,7 +490,10 @@ def send_message_alerts(*, message_id) -> int:
                 continue
             recipient = participant.user
             with translation.override(recipient.preferred_language):
-                context = {"link": settings.SITE_URL + reverse("messaging:conversation", args=[conversation.pk])}
+                context = {
+                    "link": settings.SITE_URL + reverse("messaging:conversation", args=[conversation.pk]),
+                    "settings_link": settings.SITE_URL + reverse("notification_preferences"),
+                }
                 subject = render_to_string("messaging/email/alert_subject.txt", context).strip()
                 body = render_to_string("messaging/email/alert_body.txt", context)
             send_mail(subject, body, None, [recipient.email])

@@ -4,7 +4,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from messaging import access, services
 from messaging.forms import EditMessageForm, NewConversationForm, ReplyForm, ReplyTimeForm
-from messaging.models import MESSAGES_PER_PAGE, Participant
+from messaging.models import MESSAGES_PER_PAGE, Message, Participant
 from reconnect.fields import DecryptionError
 from reconnect.models import Role
 
@@ -41,17 +42,45 @@ def _positive_int(value):
 
 
 # --- Inbox --------------------------------------------------------------------------------------------
+def _with_waiting_since(conversations):
+    """Annotate `waiting_since`: when the service user's oldest message not yet answered by anyone else in the
+    conversation was sent (None when nothing waits). A colleague's reply answers for the whole care team."""
+    last_answer = (
+        Message.objects.filter(conversation=OuterRef("pk"))
+        .filter(~Q(sender_id=OuterRef("service_user_id")) | Q(sender__isnull=True))
+        .order_by("-number").values("number")[:1]
+    )
+    first_waiting = (
+        Message.objects.filter(
+            conversation=OuterRef("pk"), sender_id=OuterRef("service_user_id"), withdrawn_at__isnull=True,
+            number__gt=Coalesce(OuterRef("last_answer"), 0),
+        )
+        .order_by("number").values("created_at")[:1]
+    )
+    return conversations.annotate(last_answer=Subquery(last_answer)).annotate(waiting_since=Subquery(first_waiting))
+
+
 @require_GET
 @messaging_member
 def inbox(request):
     """My conversations, newest activity first (or unread first), with unread counts and who is in each."""
     user = request.user
     mine = Participant.objects.filter(conversation=OuterRef("pk"), user=user)
-    sort = "unread" if request.GET.get("sort") == "unread" else "recent"
-    order = ("-my_unread", "-last_message_at", "-pk") if sort == "unread" else ("-last_message_at", "-pk")
+    answers = access.can_set_reply_time(user)  # providers and the consultant: people wait for their reply
+    sorts = ["recent", "unread", *(["waiting"] if answers else [])]
+    sort = request.GET.get("sort") if request.GET.get("sort") in sorts else "recent"
+    order = {
+        "recent": ("-last_message_at", "-pk"),
+        "unread": ("-my_unread", "-last_message_at", "-pk"),
+        "waiting": (F("waiting_since").asc(nulls_last=True), "-last_message_at", "-pk"),
+    }[sort]
+    conversations = access.conversations_visible_to(user).annotate(
+        my_unread=Subquery(mine.values("unread_count")[:1])
+    )
+    if answers:
+        conversations = _with_waiting_since(conversations)
     conversations = (
-        access.conversations_visible_to(user)
-        .annotate(my_unread=Subquery(mine.values("unread_count")[:1]))
+        conversations
         .prefetch_related(
             Prefetch("participants", queryset=Participant.objects.select_related("user").order_by("joined_at", "pk"))
         )
@@ -62,6 +91,7 @@ def inbox(request):
         {
             "conversation": conversation,
             "unread": conversation.my_unread or 0,
+            "waiting_since": getattr(conversation, "waiting_since", None),
             "others": [
                 access.display_name(user, p.user) for p in conversation.participants.all() if p.user_id != user.pk
             ],
@@ -69,7 +99,7 @@ def inbox(request):
         for conversation in page.object_list
     ]
     return render(request, "messaging/inbox.html", {
-        "page": page, "rows": rows, "sort": sort,
+        "page": page, "rows": rows, "sort": sort, "sorts": sorts,
         "can_start": access.can_start_conversation(user),
         "can_set_reply_time": access.can_set_reply_time(user),
     })

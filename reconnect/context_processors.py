@@ -15,4 +15,5 @@ def portal(request):
         "crisis_helpline_number": settings.CRISIS_HELPLINE_NUMBER,
         "unread_notifications": user.unread_notifications if user is not None and user.is_authenticated else 0,
         "unread_messages": user.unread_messages if signed_in else 0,
+        "live_updates": settings.LIVE_UPDATES,
     }

@@ -61,6 +61,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **fields)
 
 
+def default_email_notification_kinds():
+    """What a new account gets by e-mail: only "you have a new message" (messaging's content-free alert, which
+    people expect from a patient portal); every other kind is chosen on the notification settings page."""
+    return ["message"]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. Peers and the consultant only ever see the pseudonym."""
 
@@ -82,7 +88,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Notification kinds the user also wants by e-mail (content-free e-mail; see reconnect.services).
     email_notification_kinds = ArrayField(
-        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("e-mail me about")
+        models.CharField(max_length=40), default=default_email_notification_kinds, blank=True,
+        verbose_name=_("e-mail me about"),
     )
     # Kept on write by reconnect.services so the header never counts rows.
     unread_notifications = models.PositiveIntegerField(default=0)
@@ -352,8 +359,10 @@ class AuditEvent(models.Model):
 # A feature app that starts sending a new kind adds it here (the core imports no feature app, only names).
 NOTIFICATION_KINDS = [
     ("forum_reply", _("Replies in the forum")),
-    ("message", _("New messages from your care team")),
+    # Messaging's "you have a new message" e-mail (on by default): messaging.services.send_message_alerts.
+    ("message", _("New messages")),
     ("cafe_reminder", _("Café reminders")),
+    ("cafe", _("Changes to cafés you have answered, and a free place for you")),
     ("care_link", _("Changes to your care team")),
     ("forum_circle", _("Invitations to circles in the forum")),
     ("moderation", _("Moderation of your posts")),

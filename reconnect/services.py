@@ -35,6 +35,10 @@ def notify(*, recipient, kind, text, link="") -> Notification:
     with transaction.atomic():
         notification = Notification.objects.create(recipient=recipient, kind=kind, text=text[:200], link=link)
         User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
+    # The bell on the person's open pages counts it at once (reconnect/live.py).
+    from reconnect.live import send_to_user_on_commit
+
+    send_to_user_on_commit(recipient.pk, {"type": "live.badges", "notification": True})
     if kind in recipient.email_notification_kinds:
         from reconnect.tasks import send_notification_email
 
@@ -458,6 +462,7 @@ def end_care_link(*, link, by) -> bool:
     from django.utils.translation import gettext_lazy
 
     from reconnect.models import AuditAction, CareLink, Role
+    from reconnect.signals import care_link_ended
 
     if by.pk not in (link.provider_id, link.service_user_id) and by.role != Role.ADMIN:
         raise PermissionDenied
@@ -477,6 +482,8 @@ def end_care_link(*, link, by) -> bool:
                 _notify_in_their_language(
                     recipient=person, kind="care_link", message=messages_for[person.pk], link=reverse("care_team"),
                 )
+        # After the commit: receivers see the link ended, and a failing receiver cannot undo the ending.
+        transaction.on_commit(lambda: care_link_ended.send(sender=CareLink, link=link, by=by), robust=True)
     return True
 
 

@@ -231,7 +231,7 @@ def _redis_db(url, number):
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        # Database 1; Celery's broker and the channel layer use database 0.
+        # Database 1; Celery's broker uses database 0 and the channel layer database 2.
         "LOCATION": _redis_db(REDIS_URL, 1),
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": 1,
@@ -246,10 +246,10 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 if REDIS_URL.startswith("unix://"):
     CELERY_BROKER_URL = "redis+socket://" + REDIS_URL.removeprefix("unix://")
-    _channel_hosts = [{"address": REDIS_URL}]
+    _channel_hosts = [{"address": _redis_db(REDIS_URL, 2)}]
 else:
     CELERY_BROKER_URL = REDIS_URL
-    _channel_hosts = [REDIS_URL]
+    _channel_hosts = [_redis_db(REDIS_URL, 2)]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task on the queue
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -259,8 +259,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {}
 CELERY_TIMEZONE = "Europe/Oslo"
 
+# Its own database (2), so emptying the broker's never drops live groups. Test runs with their own test
+# database also get their own prefix: user ids of parallel runs overlap, their live events must not.
+_channel_prefix = f"asgi-{DATABASES['default']['TEST']['NAME']}" if RECONNECT_ENV == "test" else "asgi"
 CHANNEL_LAYERS = {
-    "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": _channel_hosts}}
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": _channel_hosts, "prefix": _channel_prefix},
+    }
 }
 
 # --- Accounts -------------------------------------------------------------------------------------------
@@ -437,6 +443,11 @@ CRISIS_HELPLINE_NUMBER = env_str("CRISIS_HELPLINE_NUMBER", "116 123")
 # Messaging: a message still unread after this many minutes brings one content-free e-mail; attachment size cap.
 MESSAGE_EMAIL_DELAY_MINUTES = env_int("MESSAGE_EMAIL_DELAY_MINUTES", 15, minimum=0)
 MESSAGE_ATTACHMENT_MAX_BYTES = env_int("MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# A person may send this many messages (new conversations and replies) per minute; more waits a minute.
+MESSAGES_PER_MINUTE = env_int("MESSAGES_PER_MINUTE", 20, minimum=1)
+# Pages open a WebSocket (/ws/live/) for new messages and counters. Off: everything works by reloading, for a server
+# or proxy that cannot carry WebSockets.
+LIVE_UPDATES = env_bool("LIVE_UPDATES", True)
 
 if RECONNECT_ENV == "test":
     # Speed only: tests make many users; production keeps Argon2.

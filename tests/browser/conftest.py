@@ -69,6 +69,14 @@ class PageProblems:
             self.failed_responses.append(f"{response.url} ({response.status})")
 
 
+@pytest.fixture(autouse=True)
+def no_live_updates_on_the_wsgi_live_server(settings):
+    """pytest-django's live server speaks WSGI only: pages there leave out the WebSocket script (as a portal run
+    with LIVE_UPDATES=false does), so a refused socket is not a console error. The live tests run daphne in a
+    subprocess, which reads its own settings, so live.js is on there."""
+    settings.LIVE_UPDATES = False
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")

@@ -1,12 +1,15 @@
 """A person's first sign-in in a real browser: password, second factor, terms, language, home."""
 
+import importlib
 import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from reconnect.models import ConsentVersion
 from tests.conftest import PASSWORD
 from tests.factories import CommunityFactory, UserFactory
 
@@ -15,7 +18,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_member(live_server):
-    """Like a demo service user: Norwegian by default, e-mail verified, an authenticator app set up."""
+    """Like a demo service user: Norwegian by default, e-mail verified, an authenticator app set up.
+
+    The first terms come from a data migration; an earlier test with a transactional database empties every
+    table when it ends, so they are published again here, as the migration does, if they are gone.
+    """
+    if not ConsentVersion.objects.exists():
+        first_terms = importlib.import_module("reconnect.migrations.0003_first_terms")
+        first_terms.publish_first_terms(django_apps, None)
     community = CommunityFactory(name="Nordby", municipality="Nordby kommune", slug="nordby")
     user = UserFactory(
         email="tuva@example.test", pseudonym="Morningtide", real_name="Tuva Strand", community=community,

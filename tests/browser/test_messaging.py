@@ -31,7 +31,7 @@ def test_a_message_with_a_picture_goes_to_the_provider_who_replies(chromium, liv
 
     alice_context, alice_page = _browser_for(chromium, live_server, alice, width=360)
     alice_page.goto(live_server.url + "/messages/")
-    alice_page.get_by_role("link", name="New message").click()
+    alice_page.get_by_role("link", name="New message", exact=True).click()
     assert "Carol Dahl usually replies within 2 working days." in alice_page.content()
     alice_page.get_by_label("Subject").fill("Sleep")
     alice_page.get_by_label("Your message").fill("I slept six hours last night.")

@@ -6,6 +6,22 @@ from tests.messaging.files import PNG
 
 
 @pytest.fixture(autouse=True)
+def in_english():
+    """Services called outside a request speak the site's default language (Norwegian); these tests read
+    English messages, as the factory users (preferred_language "en") see them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def messages_without_rate_limit(settings):
+    """Tests send many messages within a minute; the limit has its own test."""
+    settings.MESSAGES_PER_MINUTE = 10_000
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Attachments go to a folder of this test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"

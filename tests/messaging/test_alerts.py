@@ -142,3 +142,56 @@ def test_a_real_worker_retries_after_an_smtp_error_and_sends_once(
     assert FailOnceBackend.attempts == 2
     time.sleep(0.5)
     assert len(mail.outbox) == 1
+
+
+# --- Turning the e-mail off -------------------------------------------------------------------------
+def test_new_accounts_get_the_new_message_e_mail_unless_they_turn_it_off(alice, linked_provider):
+    assert alice.email_notification_kinds == ["message"]
+    assert linked_provider.email_notification_kinds == ["message"]
+
+
+def test_the_notification_settings_page_offers_new_messages_ticked(alice_client):
+    from django.urls import reverse
+
+    import re
+
+    html = alice_client.get(reverse("notification_preferences")).content.decode()
+    ticked = re.findall(r'<input type="checkbox" name="email_kinds" value="(\w+)"[^>]* checked', html)
+    assert ticked == ["message"] and "New messages" in html
+
+
+def test_the_alert_e_mail_says_where_to_turn_it_off(linked_provider, conversation, settings):
+    settings.SITE_URL = "https://reconnect.example"
+    services.send_message_alerts(message_id=first_message(conversation).pk)
+    assert "https://reconnect.example/notifications/settings/" in mail.outbox[0].body
+    assert "turn these e-mails off" in mail.outbox[0].body
+
+
+def test_someone_who_turned_it_off_is_not_alerted_and_is_alerted_again_after_turning_it_on(
+    alice, linked_provider, conversation
+):
+    from reconnect.services import set_notification_email_kinds
+
+    set_notification_email_kinds(user=linked_provider, kinds=[])
+    assert services.send_message_alerts(message_id=first_message(conversation).pk) == 0
+    assert mail.outbox == []
+    assert not alerted(conversation, linked_provider)
+    set_notification_email_kinds(user=linked_provider, kinds=["message"])
+    second = services.send_message(conversation=conversation, sender=alice, body="Still waiting")
+    assert services.send_message_alerts(message_id=second.pk) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_respects_the_choice_made_on_the_settings_page(
+    alice, linked_provider, second_provider, linked_provider_client, celery_worker_queue
+):
+    from django.urls import reverse
+
+    response = linked_provider_client.post(reverse("notification_preferences"), {"email_kinds": ["care_link"]})
+    assert response.status_code == 302
+    conversation = services.start_conversation(author=alice, to=services.TEAM, subject="Team", body="Hello both")
+    send_message_alerts_task.apply_async(args=[first_message(conversation).pk], queue=celery_worker_queue)
+    assert wait_for(lambda: alerted(conversation, second_provider))
+    time.sleep(0.5)  # give the worker its chance to (wrongly) e-mail Carol too
+    assert [m.to for m in mail.outbox] == [[second_provider.email]]
+    assert not alerted(conversation, linked_provider)

@@ -48,13 +48,17 @@ def test_a_providers_inbox_uses_the_same_queries_for_few_and_many_people(
     add(2)
     url = reverse("messaging:inbox")
     small = _count(linked_provider_client, url)
+    waiting_small = _count(linked_provider_client, url + "?sort=waiting")
     add(12)
     with django_assert_num_queries(small):
         response = linked_provider_client.get(url)
     assert response.content.decode().count('<li class="conv-row') == 14
+    with django_assert_num_queries(waiting_small):
+        response = linked_provider_client.get(url + "?sort=waiting")
+    assert response.content.decode().count("Waiting for a reply since") == 14
 
 
-def test_a_conversation_uses_the_same_queries_for_5_and_60_messages(
+def test_a_conversation_uses_the_same_queries_for_5_and_200_messages(
     alice, alice_client, linked_provider, second_provider, django_assert_num_queries
 ):
     conversation = services.start_conversation(author=alice, to=services.TEAM, subject="Long", body="First")
@@ -70,8 +74,13 @@ def test_a_conversation_uses_the_same_queries_for_5_and_60_messages(
     add(4, 1)
     url = conversation.get_absolute_url()
     small = _count(alice_client, url)
-    add(55, 5)
+    earlier_small = _count(alice_client, f"{url}?before=5")
+    add(195, 5)
     alice_client.get(url)  # read the new ones, so both counted visits write the same (nothing)
     with django_assert_num_queries(small):
         response = alice_client.get(url)
+    assert response.content.decode().count('<article class="conv-message') == 50
+    assert conversation.messages.count() == 200
+    with django_assert_num_queries(earlier_small):
+        response = alice_client.get(f"{url}?before=151")  # an earlier page, full of 50 messages
     assert response.content.decode().count('<article class="conv-message') == 50

@@ -39,7 +39,7 @@ def test_a_post_elsewhere_is_also_held_back_until_the_terms_are_accepted(alice):
     response = client.post(reverse("notification_preferences"), {"email_kinds": ["message"]})
     assert response["Location"] == reverse("consent")
     alice.refresh_from_db()
-    assert alice.email_notification_kinds == []
+    assert alice.email_notification_kinds == ["message"], "unchanged: the default of a new account"
 
 
 def test_the_second_factor_comes_before_the_terms(alice):
