@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from forum.models import Board, Circle, CircleInvitation, CircleMembership, Post, Thread
+from forum.models import Board, BoardCount, Circle, CircleInvitation, CircleMembership, Post, Thread
 from reconnect.models import Role
 
 READER_ROLES = (Role.SERVICE_USER, Role.CONSULTANT, Role.ADMIN)
@@ -71,6 +71,31 @@ def boards_visible_to(user):
 def get_board_for(user, slug):
     """The active board `slug` if `user` may read the forum, else 404."""
     return get_object_or_404(boards_visible_to(user), slug=slug)
+
+
+def with_visible_counts(user, boards):
+    """`boards` as a list, each with `shown_thread_count`, `shown_post_count` and `shown_last_post_at`: what
+    `user` may see. A service user's counts leave out threads local to other communities (one query for all
+    boards: the counters kept on write for shared threads and for their own community); the consultant and
+    admins see every board's totals."""
+    boards = list(boards)
+    if user.role == Role.SERVICE_USER:
+        rows = BoardCount.objects.filter(board__in=[b.pk for b in boards]).filter(
+            Q(community__isnull=True) | Q(community_id=user.community_id)
+        )
+        by_board = {}
+        for row in rows:
+            by_board.setdefault(row.board_id, []).append(row)
+        for board in boards:
+            counts = by_board.get(board.pk, [])
+            board.shown_thread_count = sum(c.thread_count for c in counts)
+            board.shown_post_count = sum(c.post_count for c in counts)
+            board.shown_last_post_at = max((c.last_post_at for c in counts if c.last_post_at), default=None)
+    else:
+        for board in boards:
+            board.shown_thread_count, board.shown_post_count = board.thread_count, board.post_count
+            board.shown_last_post_at = board.last_post_at
+    return boards
 
 
 def _local_filter(user):
@@ -149,13 +174,25 @@ def get_post_for(user, post_id):
     )
 
 
+def readable_text(user):
+    """The condition on a post (in a thread `user` may see) for reading its text: not deleted, and not hidden
+    by the moderator (except one's own hidden posts, and everything for the consultant)."""
+    readable = Q(deleted_by_author_at__isnull=True)
+    if not can_moderate(user):
+        readable &= Q(hidden_at__isnull=True) | Q(author_id=user.pk)
+    return readable
+
+
 def posts_visible_to(user):
     """Posts `user` may read the text of, for search and profile pages: in threads they may see, not deleted,
     and not hidden by the moderator (except their own hidden posts, and everything for the consultant)."""
-    posts = Post.objects.filter(thread__in=threads_visible_to(user), deleted_by_author_at__isnull=True)
-    if not can_moderate(user):
-        posts = posts.filter(Q(hidden_at__isnull=True) | Q(author_id=user.pk))
-    return posts
+    return Post.objects.filter(readable_text(user), thread__in=threads_visible_to(user))
+
+
+def posts_in_threads_visible_to(user):
+    """Every post in a thread `user` may see, deleted and hidden ones too: for search results that point to a
+    thread by its title (whose first post may be gone). Show a post's text only where `readable_text` holds."""
+    return Post.objects.filter(thread__in=threads_visible_to(user))
 
 
 def get_post_for_edit(user, post_id):

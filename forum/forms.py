@@ -13,6 +13,17 @@ MARKDOWN_HELP = _(
 )
 
 
+def _cleaned_by(service_clean, value):
+    """`value` as forum.services' `service_clean` tidies it; its refusal becomes this field's error, so the form
+    and the service say the same thing."""
+    from forum.services import ForumError
+
+    try:
+        return service_clean(value)
+    except ForumError as exc:
+        raise forms.ValidationError(exc.message) from None
+
+
 class _PostFormMixin(forms.Form):
     body = forms.CharField(
         label=_("Your text"), help_text=MARKDOWN_HELP, strip=False,
@@ -116,12 +127,9 @@ class HidePostForm(forms.Form):
     )
 
     def clean_reason(self):
-        from forum.services import ForumError, clean_hide_reason
+        from forum.services import clean_hide_reason
 
-        try:
-            return clean_hide_reason(self.cleaned_data["reason"])
-        except ForumError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return _cleaned_by(clean_hide_reason, self.cleaned_data["reason"])
 
 
 class MemberProfileForm(forms.Form):
@@ -154,12 +162,9 @@ class MemberProfileForm(forms.Form):
             )
 
     def clean_about_me(self):
-        from forum.services import ForumError, clean_about_me
+        from forum.services import clean_about_me
 
-        try:
-            return clean_about_me(self.cleaned_data["about_me"])
-        except ForumError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return _cleaned_by(clean_about_me, self.cleaned_data["about_me"])
 
 
 # --- Circles -----------------------------------------------------------------------------------------------
@@ -188,20 +193,14 @@ class CircleForm(forms.Form):
         ) % {"max": CIRCLE_DESCRIPTION_MAX}
 
     def clean_name(self):
-        from forum.services import ForumError, clean_circle_name
+        from forum.services import clean_circle_name
 
-        try:
-            return clean_circle_name(self.cleaned_data["name"])
-        except ForumError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return _cleaned_by(clean_circle_name, self.cleaned_data["name"])
 
     def clean_description(self):
-        from forum.services import ForumError, clean_circle_description
+        from forum.services import clean_circle_description
 
-        try:
-            return clean_circle_description(self.cleaned_data["description"])
-        except ForumError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return _cleaned_by(clean_circle_description, self.cleaned_data["description"])
 
 
 class CircleInviteForm(forms.Form):

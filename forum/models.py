@@ -69,6 +69,26 @@ class Board(models.Model):
         return reverse("forum:board", args=[self.slug])
 
 
+class BoardCount(models.Model):
+    """A board's counters for one part of its readers: the threads shared by all communities (no community)
+    or the threads local to one community. Board's own counters are the totals the consultant sees; a member
+    sees the shared row plus their own community's row, so the board list never counts threads they cannot
+    open. Kept on write by forum.services, like Board's."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="counts")
+    community = models.ForeignKey(
+        "reconnect.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+    )
+    thread_count = models.PositiveIntegerField(default=0)
+    post_count = models.PositiveIntegerField(default=0)
+    last_post_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["board", "community"], nulls_distinct=False, name="forum_boardcount_once"),
+        ]
+
+
 class Thread(models.Model):
     """A conversation on a board. Local to one community when `community` is set."""
 
@@ -169,10 +189,15 @@ class Post(models.Model):
     thanks_count = models.PositiveIntegerField(default=0, editable=False)
     hug_count = models.PositiveIntegerField(default=0, editable=False)
     me_too_count = models.PositiveIntegerField(default=0, editable=False)
-    # Kept up to date by PostgreSQL itself (a stored generated column): the text in both languages' configs.
-    # A post deleted by its author has an empty body, so it can no longer be found.
+    # A first post carries its thread's title (set by forum.services when the thread starts; titles are never
+    # changed), so a search whose words are part in the title, part in the text finds the thread.
+    thread_title = models.CharField(max_length=TITLE_MAX, blank=True, default="", editable=False)
+    # Kept up to date by PostgreSQL itself (a stored generated column): the text (and, on a first post, the
+    # thread's title) in both languages' configs. A post deleted by its author has an empty body, so its text
+    # can no longer be found.
     search_vector = models.GeneratedField(
-        expression=SearchVector("body", config="norwegian") + SearchVector("body", config="english"),
+        expression=(SearchVector("thread_title", "body", config="norwegian")
+                    + SearchVector("thread_title", "body", config="english")),
         output_field=SearchVectorField(),
         db_persist=True,
     )

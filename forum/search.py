@@ -7,9 +7,11 @@ directly and the indexes can be used; nothing here recomputes to_tsvector.
 - The words are read as web search syntax (`"exact phrase"`, `or`, `-leave out`) in both configurations, and
   a post matches when either reading matches.
 - A result is a post. A thread is found by its title through its first post, so one list serves both "the
-  thread called ..." and "the post that said ...". Title matches weigh more than words in the text.
-- What a person may find is exactly `access.posts_visible_to(user)`: threads they may see, never deleted
-  posts, hidden posts only for their author and the consultant.
+  thread called ..." and "the post that said ...". A first post's vector holds its thread's title too, so
+  words split between title and text find it. Title matches weigh more than words in the text.
+- What a person may find: posts whose text they may read (`access.posts_visible_to`: threads they may see,
+  never deleted posts, hidden posts only for their author and the consultant), and threads they may see by
+  their title alone, even when the first post was deleted by its author or hidden (then without its text).
 """
 
 import re
@@ -18,7 +20,7 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Lookup, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, Lookup, Q, TextField, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -63,6 +65,16 @@ def search_query(q):
     return norwegian | english
 
 
+def _norwegian_or(q):
+    """ "kaffe eller te" means what "kaffe or te" means to web search syntax; inside "quotes" it stays a word."""
+    parts = q.split('"')
+    for i in range(0, len(parts), 2):  # the parts outside quotes; a part after a quote follows a phrase
+        before = '"' if i else ""
+        part = re.sub(r"(?<=\S)(\s+)eller(\s+)(?=\S)", r"\1or\2", before + parts[i], flags=re.IGNORECASE)
+        parts[i] = part[len(before):]
+    return '"'.join(parts)
+
+
 def searchable_words(q):
     """(the words to search for, None), or (None, the reason there is nothing to search for). Two queries.
 
@@ -70,8 +82,10 @@ def searchable_words(q):
     configuration, which would then find every English post that has it (and "og" the other way round).
     So a word that either language leaves out is taken out of the search for both; a search with nothing
     else is answered kindly, as is one with only words to leave out ("-rain" alone would list everything,
-    and no index can help with that). "or" stays: it is web search syntax.
+    and no index can help with that). "or" stays: it is web search syntax, and so does the Norwegian "eller"
+    between two words outside quotes (read as "or").
     """
+    q = _norwegian_or(q)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT token FROM (SELECT * FROM ts_debug('norwegian', %s)"
@@ -116,8 +130,8 @@ class _EqualsAny(Lookup):
 
 
 def _plain_text(field):
-    """The Markdown in `field` as plain words for a snippet: link targets, emphasis and quote signs go."""
-    text = Func(F(field), Value(_START + _STOP), Value(""), function="translate", output_field=TextField())
+    """The Markdown in `field` (a name or an expression) as plain words for a snippet: link targets, emphasis and quote signs go."""
+    text = Func(F(field) if isinstance(field, str) else field, Value(_START + _STOP), Value(""), function="translate", output_field=TextField())
     text = _strip(text, r"\[([^\]]*)\]\([^)]*\)", r"\1")  # [text](https://...) -> text
     text = _strip(text, r"^[ \t]*(?:>[ \t]*)+", "", "gn")  # quote signs at the start of a line
     text = _strip(text, r"^[ \t]*(?:[-+*]|[0-9]+[.)])[ \t]+", "", "gn")  # list markers
@@ -143,16 +157,19 @@ def search_posts(user, q):
     first_post_of_title_hit = Q(number=1) & Q(_EqualsAny(F("thread_id"), title_hits))
     body_rank = SearchRank(F("search_vector"), query)
     title_rank = SearchRank(F("thread__search_vector"), query)
+    readable = access.readable_text(user)
     posts = (
-        access.posts_visible_to(user)
-        .filter(Q(search_vector=query) | first_post_of_title_hit)
+        access.posts_in_threads_visible_to(user)
+        .filter((readable & Q(search_vector=query)) | first_post_of_title_hit)
+        .annotate(text_readable=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()))
         .select_related("author", "thread", "thread__board", "thread__circle", "thread__community")
         .annotate(rank=body_rank + Case(
             When(number=1, then=title_rank * Value(TITLE_WEIGHT)), default=Value(0.0), output_field=FloatField(),
         ))
         .order_by("-rank", "-created_at", "-pk")
     )
-    plain = _plain_text("body")
+    # No snippet from a text the reader may not read (a deleted or hidden first post found by its title).
+    plain = _plain_text(Case(When(readable, then=F("body")), default=Value(""), output_field=TextField()))
     for config in CONFIGS:
         posts = posts.annotate(**{
             f"snippet_{config}": _headline(plain, query, config, max_words=35, min_words=15, short_word=3,

@@ -5,11 +5,9 @@ the post, with F() expressions, so they never drift under concurrent writers.
 """
 
 import logging
-import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -23,7 +21,9 @@ from forum.models import (
 from forum.models import Reaction
 from forum.models import CIRCLE_DESCRIPTION_MAX, CIRCLE_NAME_MAX, Circle, CircleInvitation, CircleMembership
 from forum.models import ABOUT_ME_MAX, MemberProfile
+from forum.models import BoardCount
 from reconnect.models import Role
+from reconnect.userinput import UserFacingError, clean_text, within_rate_limit
 
 logger = logging.getLogger(__name__)
 
@@ -31,62 +31,36 @@ logger = logging.getLogger(__name__)
 POSTS_PER_MINUTE_DEFAULT = 10
 
 
-class ForumError(Exception):
+class ForumError(UserFacingError):
     """A write the forum refuses, with a message for the person (already translated)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Checks that give the friendly message (the database constraints keep the truth) -------------------
 def clean_title(title) -> str:
-    title = " ".join((title or "").split())
-    if not title:
-        raise ForumError(_("Please give your thread a title."))
-    if len(title) > TITLE_MAX:
-        raise ForumError(
-            _("The title is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
-            % {"length": len(title), "max": TITLE_MAX}
-        )
-    return title
+    return clean_text(
+        title, max_length=TITLE_MAX, single_line=True, error=ForumError,
+        empty_message=_("Please give your thread a title."),
+        too_long_message=_("The title is %(length)s characters long. "
+                           "Please shorten it to %(max)s characters or fewer."),
+    )
 
 
 def clean_body(body) -> str:
-    body = (body or "").replace("\r\n", "\n").strip("\n").rstrip()
-    if not body.strip():
-        raise ForumError(_("Your post is empty. Please write something before you send it."))
-    if len(body) > BODY_MAX:
-        raise ForumError(
-            _("Your post is %(length)s characters long. Please shorten it to %(max)s characters or fewer, "
-              "or split it into two posts.") % {"length": len(body), "max": BODY_MAX}
-        )
-    return body
-
-
-def _rate_key(user) -> str:
-    # The database name keeps several sites (and parallel test runs) sharing one Redis apart; the join time
-    # keeps a re-created database, whose ids start again from 1, from inheriting another person's count.
-    joined = int(user.date_joined.timestamp()) if user.date_joined else 0
-    return f"forum:posts:{connection.settings_dict['NAME']}:{user.pk}:{joined}:{int(time.time() // 60)}"
+    return clean_text(
+        body, max_length=BODY_MAX, error=ForumError,
+        empty_message=_("Your post is empty. Please write something before you send it."),
+        too_long_message=_("Your post is %(length)s characters long. "
+                           "Please shorten it to %(max)s characters or fewer, or split it into two posts."),
+    )
 
 
 def check_rate_limit(*, user) -> None:
     """Raise ForumError when `user` has already made the allowed burst of posts this minute.
 
-    Fails open: if Redis (the cache) is down, posting is allowed. A lost rate limit for a few minutes costs
-    little in a small invitation-only forum whose every post the consultant reads; refusing a person in
-    distress their post because a cache is down would cost much more.
+    Fails open when Redis (the cache) is down (see reconnect.userinput.within_rate_limit for why).
     """
     limit = getattr(settings, "FORUM_POSTS_PER_MINUTE", POSTS_PER_MINUTE_DEFAULT)
-    key = _rate_key(user)
-    try:
-        cache.add(key, 0, timeout=70)
-        count = cache.incr(key)
-    except Exception:  # noqa: BLE001 - any cache failure (connection refused, timeout) means: allow
-        logger.warning("Forum rate limit skipped: the cache is not reachable.", exc_info=True)
-        return
-    if count > limit:
+    if not within_rate_limit(scope="forum:posts", user=user, limit=limit):
         raise ForumError(
             _("You have written a lot in a short time. Please wait a minute and send it again; "
               "your text is still here.")
@@ -113,9 +87,11 @@ def _place_post(*, thread_id, author, body, submit_token, now) -> Post:
     locked = Thread.objects.select_for_update().get(pk=thread_id)
     if locked.is_locked and locked.post_count:
         raise ForumError(_("This thread is locked, so no new replies can be added."))
+    number = locked.post_count + 1
     post = Post(
-        thread=locked, author=author, number=locked.post_count + 1, body=body, created_at=now,
-        submit_token=submit_token,
+        thread=locked, author=author, number=number, body=body, created_at=now, submit_token=submit_token,
+        # The first post carries the title, so a search for words part in the title, part in the text finds it.
+        thread_title=locked.title if number == 1 else "",
     )
     post.save()
     is_reply = post.number > 1
@@ -131,10 +107,29 @@ def _place_post(*, thread_id, author, body, submit_token, now) -> Post:
             thread_count=F("thread_count") + (0 if is_reply else 1),
             last_post_at=now,
         )
+        _count_on_board(board_id=locked.board_id, community_id=locked.community_id,
+                        threads=0 if is_reply else 1, posts=1, last_post_at=now)
     subscribe(user=author, thread=locked)
     # What you wrote yourself is not "new" to you.
     mark_thread_read(user=author, thread=locked, up_to_number=post.number)
     return post
+
+
+def _count_on_board(*, board_id, community_id, threads, posts, last_post_at) -> None:
+    """Add to the board's counters for the readers of one community's local threads (or of shared threads,
+    community_id None), making the row on first use. One statement, safe under concurrent writers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO forum_boardcount (board_id, community_id, thread_count, post_count, last_post_at)
+            VALUES (%s, %s, GREATEST(%s, 0), GREATEST(%s, 0), %s)
+            ON CONFLICT (board_id, community_id) DO UPDATE
+               SET thread_count = GREATEST(forum_boardcount.thread_count + %s, 0),
+                   post_count = GREATEST(forum_boardcount.post_count + %s, 0),
+                   last_post_at = COALESCE(EXCLUDED.last_post_at, forum_boardcount.last_post_at)
+            """,
+            [board_id, community_id, threads, posts, last_post_at, threads, posts],
+        )
 
 
 # --- Threads and posts ---------------------------------------------------------------------------------
@@ -724,7 +719,7 @@ def move_thread(*, thread, to_board, moderator) -> bool:
     is taken again from its threads. A thread local to a community stays local to it. Threads in a circle
     belong to their circle and are never moved to a board.
     """
-    from django.db.models import OuterRef
+    from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Greatest
 
     _check_moderator(moderator)
@@ -748,6 +743,16 @@ def move_thread(*, thread, to_board, moderator) -> bool:
         )
         Board.objects.filter(pk__in=[from_board_id, to_board.pk]).update(
             last_post_at=_board_last_post_at(OuterRef("pk"))
+        )
+        # The same for the counters of the part of the readers who see the thread (its community, or everyone).
+        scope = locked.community_id
+        _count_on_board(board_id=from_board_id, community_id=scope, threads=-1, posts=-moved, last_post_at=None)
+        _count_on_board(board_id=to_board.pk, community_id=scope, threads=1, posts=moved, last_post_at=None)
+        BoardCount.objects.filter(board_id__in=[from_board_id, to_board.pk], community_id=scope).update(
+            last_post_at=Subquery(
+                Thread.objects.filter(board=OuterRef("board_id"), community_id=scope)
+                .order_by("-last_post_at").values("last_post_at")[:1]
+            )
         )
         from_slug = Board.objects.filter(pk=from_board_id).values_list("slug", flat=True).first() or "?"
         _audit_moderation(

@@ -101,7 +101,7 @@ def compose(request, form, template, context, *, write, check_text=lambda data: 
 @forum_reader
 def index(request):
     """The boards, with their thread counts and last activity (counters are read from the rows)."""
-    boards = access.boards_visible_to(request.user)
+    boards = access.with_visible_counts(request.user, access.boards_visible_to(request.user))
     return render(request, "forum/index.html", {
         "boards": boards, "can_post": access.can_post(request.user),
         # The "My circles" link says how many circle invitations wait for an answer.

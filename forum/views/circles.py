@@ -166,41 +166,46 @@ def circle_leave(request, circle_id):
 
 
 # --- Invitations ----------------------------------------------------------------------------------------
+def _answer_invitation(request, answer, *, done, done_url, refused_url):
+    """Run `answer()` (a service call); say `done` and go to `done_url`, or say why not and go to `refused_url`."""
+    try:
+        answer()
+    except services.ForumError as exc:
+        messages.info(request, exc.message)
+        return redirect(refused_url)
+    messages.success(request, done)
+    return redirect(done_url)
+
+
 @require_POST
 @forum_writer
 def invitation_accept(request, invitation_id):
     invitation = access.get_circle_invitation_for_invitee(request.user, invitation_id)
-    try:
-        services.accept_invitation(invitation=invitation, invitee=request.user)
-    except services.ForumError as exc:
-        messages.info(request, exc.message)
-        return redirect("forum:circles")
-    messages.success(request, _("Welcome to the circle “%(name)s”.") % {"name": invitation.circle.name})
-    return redirect(invitation.circle.get_absolute_url())
+    return _answer_invitation(
+        request, lambda: services.accept_invitation(invitation=invitation, invitee=request.user),
+        done=_("Welcome to the circle “%(name)s”.") % {"name": invitation.circle.name},
+        done_url=invitation.circle.get_absolute_url(), refused_url="forum:circles",
+    )
 
 
 @require_POST
 @forum_writer
 def invitation_decline(request, invitation_id):
     invitation = access.get_circle_invitation_for_invitee(request.user, invitation_id)
-    try:
-        services.decline_invitation(invitation=invitation, invitee=request.user)
-    except services.ForumError as exc:
-        messages.info(request, exc.message)
-    else:
-        messages.success(request, _("You have said no to the invitation. The circle is not shown to you."))
-    return redirect("forum:circles")
+    return _answer_invitation(
+        request, lambda: services.decline_invitation(invitation=invitation, invitee=request.user),
+        done=_("You have said no to the invitation. The circle is not shown to you."),
+        done_url="forum:circles", refused_url="forum:circles",
+    )
 
 
 @require_POST
 @forum_writer
 def invitation_withdraw(request, invitation_id):
     invitation = access.get_circle_invitation_for_inviter(request.user, invitation_id)
-    try:
-        services.withdraw_invitation(invitation=invitation, inviter=request.user)
-    except services.ForumError as exc:
-        messages.info(request, exc.message)
-    else:
-        messages.success(request, _("The invitation to %(pseudonym)s is withdrawn.")
-                         % {"pseudonym": invitation.invitee.pseudonym})
-    return redirect(invitation.circle.get_absolute_url())
+    circle_url = invitation.circle.get_absolute_url()
+    return _answer_invitation(
+        request, lambda: services.withdraw_invitation(invitation=invitation, inviter=request.user),
+        done=_("The invitation to %(pseudonym)s is withdrawn.") % {"pseudonym": invitation.invitee.pseudonym},
+        done_url=circle_url, refused_url=circle_url,
+    )

@@ -357,3 +357,71 @@ def test_someone_who_signs_in_for_the_first_time_can_search(bob, board, north):
     make_thread(author=bob, board=board, title="Morning", body="Coffee first.")
     client = signed_in_client(newcomer)
     assert result_titles(search(client, "coffee")) == ["Morning"]
+
+
+# --- Words in the title and the text; threads whose first post is gone --------------------------------------
+def test_words_split_between_a_threads_title_and_its_first_post_find_the_thread(alice_client, bob, board):
+    make_thread(author=bob, board=board, title="Grey mornings", body="An open window and a cup of tea help.")
+    make_thread(author=bob, board=board, title="Tea", body="Green or black?")
+    assert result_titles(search(alice_client, "grey window")) == ["Grey mornings"]
+    assert result_titles(search(alice_client, '"grey mornings" tea')) == ["Grey mornings"]
+
+
+def test_words_split_between_a_title_and_a_reply_do_not_make_the_reply_a_match(alice_client, bob, board):
+    thread = make_thread(author=bob, board=board, title="Grey mornings", body="Coffee first.")
+    make_reply(thread=thread, author=bob, body="An open window helps.")
+    assert result_titles(search(alice_client, "grey window")) == []
+
+
+def test_a_thread_whose_first_post_was_deleted_is_still_found_by_its_title_without_the_text(
+    alice_client, bob_client, bob, board
+):
+    from forum.services import delete_own_post
+
+    thread = make_thread(author=bob, board=board, title="Sleepless nights", body="My neighbour's dog barks.")
+    make_reply(thread=thread, author=bob, body="It got better.")
+    delete_own_post(post=thread.posts.get(number=1), author=bob)
+    for client in (alice_client, bob_client):
+        html = search(client, "sleepless")
+        assert result_titles(html) == ["Sleepless nights"]
+        assert "Its first post was deleted by the author." in html
+        assert "neighbour" not in html
+    assert result_titles(search(alice_client, "sleepless neighbour")) == [], "the deleted text finds nothing"
+
+
+def test_a_thread_whose_first_post_is_hidden_is_found_by_its_title_but_others_never_see_the_text(
+    alice_client, bob_client, consultant_client, bob, consultant, board
+):
+    thread = make_thread(author=bob, board=board, title="Sleepless nights", body="The volunteers are useless.")
+    Post.objects.filter(pk=thread.posts.get().pk).update(
+        hidden_at=timezone.now(), hidden_by=consultant, hidden_reason="Unkind",
+    )
+    alice_html = search(alice_client, "sleepless")
+    assert result_titles(alice_html) == ["Sleepless nights"]
+    assert "Its first post is hidden by the moderator." in alice_html and "volunteers" not in alice_html
+    assert result_titles(search(alice_client, "volunteers")) == []
+    for client in (bob_client, consultant_client):
+        assert "volunteers" in search(client, "sleepless")
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("kaffe eller te", "kaffe or te"),
+    ("Kaffe ELLER te", "Kaffe or te"),
+    ('"kaffe eller te" eller saft', '"kaffe eller te" or saft'),
+    ("eller kaffe", "eller kaffe"),  # not between two words: an ordinary (stop) word
+    ("kelleren", "kelleren"),
+])
+def test_the_norwegian_eller_between_two_words_means_or(typed, meant):
+    from forum.search import _norwegian_or
+
+    assert _norwegian_or(typed) == meant
+
+
+def test_a_search_with_eller_finds_posts_with_either_word(alice_client, bob, board):
+    make_thread(author=bob, board=board, title="Morning coffee", body="A cup of kaffe by the window.")
+    make_thread(author=bob, board=board, title="Evening walk", body="Some te before bed.")
+    make_thread(author=bob, board=board, title="Gardening", body="Tomatoes again.")
+
+    page = alice_client.get(reverse("forum:search"), {"q": "kaffe eller te"}).content.decode()
+
+    assert "Morning coffee" in page and "Evening walk" in page and "Gardening" not in page

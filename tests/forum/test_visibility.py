@@ -1,5 +1,7 @@
 """Who sees what: local threads stay in their community; providers are not in the forum at all."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -84,3 +86,52 @@ def test_boards_are_named_in_the_readers_language(alice, alice_client, board):
     alice.preferred_language = "nb"
     alice.save()
     assert "Hverdagen" in alice_client.get(reverse("forum:index")).content.decode()
+
+
+def test_a_boards_counts_leave_out_threads_local_to_other_communities(alice, bob, alice_client, bob_client,
+                                                                      consultant_client, board, north, south):
+    make_thread(author=alice, board=board, title="Shared")
+    local_north = make_thread(author=alice, board=board, title="North only", community=north)
+    make_reply(thread=local_north, author=alice)
+    make_thread(author=bob, board=board, title="South only", community=south)
+
+    def counts(client):
+        html = client.get(reverse("forum:index")).content.decode()
+        return re.search(r"(\d+) threads?\s*·\s*(\d+) posts?", html).groups()
+
+    assert counts(alice_client) == ("2", "3")
+    assert counts(bob_client) == ("2", "2")
+    assert counts(consultant_client) == ("3", "4")
+    # The board page lists exactly as many threads as the board list said.
+    assert bob_client.get(reverse("forum:board", args=[board.slug])).content.decode().count(
+        '<li class="forum-thread') == 2
+
+
+
+def test_a_boards_last_activity_for_a_member_comes_from_a_thread_they_can_see(alice, bob, board, north, south):
+    from forum.access import boards_visible_to, with_visible_counts
+
+    south_thread = make_thread(author=bob, board=board, title="South only", community=south)
+    north_thread = make_thread(author=alice, board=board, title="North only", community=north)
+    assert north_thread.last_post_at > south_thread.last_post_at
+    [shown] = with_visible_counts(bob, boards_visible_to(bob))
+    assert shown.shown_last_post_at == south_thread.last_post_at
+    assert (shown.shown_thread_count, shown.shown_post_count) == (1, 1)
+
+
+def test_moving_a_local_thread_moves_its_count_for_its_community_only(alice, bob, consultant, board, other_board,
+                                                                     north):
+    from forum.access import boards_visible_to, with_visible_counts
+    from forum.services import move_thread
+
+    local = make_thread(author=alice, board=board, title="North only", community=north)
+    make_reply(thread=local, author=alice)
+    move_thread(thread=local, to_board=other_board, moderator=consultant)
+
+    def shown(person):
+        return {b.slug: (b.shown_thread_count, b.shown_post_count) for b in with_visible_counts(
+            person, boards_visible_to(person))}
+
+    assert shown(alice) == {board.slug: (0, 0), other_board.slug: (1, 2)}
+    assert shown(bob) == {board.slug: (0, 0), other_board.slug: (0, 0)}
+    assert shown(consultant) == {board.slug: (0, 0), other_board.slug: (1, 2)}
