@@ -1,1 +1,169 @@
-"""Filled by this app's own issue; the room exists so the layout is the same in every app."""
+"""Café forms: they validate and clean; cafes.services does the writing (and checks again)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cafes import services
+from cafes.models import CAPACITY_MAX, Rsvp
+from reconnect.models import Community
+
+
+def _check(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except services.CafeError as exc:
+        raise forms.ValidationError(exc.message) from None
+
+
+class RsvpForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Will you come?"), choices=Rsvp.Answer.choices, widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose one of the answers: going, maybe or can't come."),
+            "invalid_choice": _("Please choose one of the answers: going, maybe or can't come."),
+        },
+    )
+    show_me = forms.BooleanField(
+        label=_("Show my pseudonym to the others who are going"), required=False,
+        help_text=_("If you leave this off, the others see only how many are coming, not who."),
+    )
+
+
+class CafeForm(forms.Form):
+    """The consultant's form for a café: a date with start and end times in the portal's time zone."""
+
+    community = forms.ModelChoiceField(
+        label=_("Community"), queryset=Community.objects.order_by("name"),
+        error_messages={"required": _("Please choose the community the café is for."),
+                        "invalid_choice": _("Please choose a community from the list.")},
+    )
+    title = forms.CharField(label=_("Title"), max_length=None,
+                            error_messages={"required": _("Please give the café a title.")})
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Please give the date of the café."),
+                        "invalid": _("Please write the date as year, month and day, for example 2026-03-14.")},
+    )
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": _("Please give the time the café starts."),
+                        "invalid": _("Please write the time as hours and minutes, for example 18:00.")},
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": _("Please give the time the café ends."),
+                        "invalid": _("Please write the time as hours and minutes, for example 20:00.")},
+    )
+    venue_name = forms.CharField(label=_("Venue"), max_length=None,
+                                 help_text=_("The name of the place, for example a library or a café."),
+                                 error_messages={"required": _("Please write where the café is held (the name of "
+                                                               "the place).")})
+    address = forms.CharField(label=_("Address"), max_length=None,
+                              error_messages={"required": _("Please write the address, so people can find the "
+                                                            "place.")})
+    getting_there = forms.CharField(
+        label=_("How to get there"), required=False, max_length=None, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Buses, parking, a landmark to look for."),
+    )
+    accessibility = forms.CharField(
+        label=_("Accessibility"), required=False, max_length=None, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Steps, lift, toilets, a quiet corner."),
+    )
+    entrance = forms.CharField(
+        label=_("The entrance"), required=False, max_length=None, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the door looks like and where to go inside, so arriving feels easier."),
+    )
+    capacity = forms.IntegerField(
+        label=_("Number of places"), required=False, min_value=0, max_value=CAPACITY_MAX,
+        help_text=_("Leave empty for no limit. When the places are taken, people can join a waitlist."),
+        error_messages={
+            "invalid": _("The number of places must be a whole number, 0 or more (or empty for no limit)."),
+            "min_value": _("The number of places must be a whole number, 0 or more (or empty for no limit)."),
+            "max_value": _("The number of places can be at most %(limit_value)s."),
+        },
+    )
+    host = forms.ModelChoiceField(
+        label=_("Host"), required=False, queryset=None, empty_label=_("Not decided yet"),
+        error_messages={"invalid_choice": _("The host must be a service user consultant. Please choose from the "
+                                            "list.")},
+    )
+    topic = forms.CharField(label=_("Topic"), required=False, max_length=None,
+                            help_text=_("Optional. Something to talk about, if people would like to."))
+    what_to_expect = forms.CharField(
+        label=_("What to expect"), required=False, max_length=None, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Leave empty to show the usual words: who hosts, how it usually goes, and that it is fine to "
+                    "arrive late, leave early and just listen."),
+    )
+    open_to_visitors = forms.BooleanField(
+        label=_("Members of other communities are welcome too"), required=False,
+    )
+
+    def __init__(self, *args, cafe=None, **kwargs):
+        if cafe is not None and kwargs.get("data") is None and not (args and args[0] is not None):
+            kwargs["initial"] = self.initial_for(cafe)
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = services.active_consultants()
+        self.fields["host"].label_from_instance = lambda user: user.pseudonym
+
+    @staticmethod
+    def initial_for(cafe):
+        starts, ends = timezone.localtime(cafe.starts_at), timezone.localtime(cafe.ends_at)
+        initial = {name: getattr(cafe, name) for name in services.EDITABLE_FIELDS
+                   if name not in ("starts_at", "ends_at")}
+        initial.update(date=starts.date(), start_time=starts.time().replace(second=0, microsecond=0),
+                       end_time=ends.time().replace(second=0, microsecond=0))
+        return initial
+
+    def clean_title(self):
+        return _check(services.clean_text, "title", self.cleaned_data["title"])
+
+    def clean_venue_name(self):
+        return _check(services.clean_text, "venue_name", self.cleaned_data["venue_name"])
+
+    def clean_address(self):
+        return _check(services.clean_text, "address", self.cleaned_data["address"])
+
+    def clean_topic(self):
+        return _check(services.clean_text, "topic", self.cleaned_data["topic"])
+
+    def clean_getting_there(self):
+        return _check(services.clean_text, "getting_there", self.cleaned_data["getting_there"])
+
+    def clean_accessibility(self):
+        return _check(services.clean_text, "accessibility", self.cleaned_data["accessibility"])
+
+    def clean_entrance(self):
+        return _check(services.clean_text, "entrance", self.cleaned_data["entrance"])
+
+    def clean_what_to_expect(self):
+        return _check(services.clean_text, "what_to_expect", self.cleaned_data["what_to_expect"])
+
+    def clean(self):
+        data = super().clean()
+        date, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if date and start and end:
+            zone = timezone.get_default_timezone()  # Europe/Oslo: the time on the poster at the venue
+            try:
+                data["starts_at"] = timezone.make_aware(datetime.datetime.combine(date, start), zone)
+                data["ends_at"] = timezone.make_aware(datetime.datetime.combine(date, end), zone)
+            except (OverflowError, ValueError):
+                raise forms.ValidationError(_("Please choose a date that exists, for example 2026-03-14.")) from None
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end_time", _("The café ends before it starts. Please check the start and end times."))
+        return data
+
+    def service_fields(self):
+        """The cleaned data as cafes.services takes it."""
+        data = self.cleaned_data
+        return {name: data[name] for name in services.EDITABLE_FIELDS}
+
+
+class CancelForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel this café and tell everyone who answered"),
+        error_messages={"required": _("Please tick the box to confirm that the café is cancelled.")},
+    )
+

@@ -1,1 +1,1 @@
-"""Filled by this app's own issue; the room exists so the layout is the same in every app."""
+"""Café tasks (reminders, the recurring series) come with the next part of the café issue; see cafes/models.py."""

@@ -258,6 +258,32 @@ ROWS = [
         _url("forum:circle_invitation_withdraw", lambda w: w.circle_invitation.pk),
         may=("bob",), get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, bob=OK),
         unchanged=lambda world: world.circle_state()),
+    # --- Cafés: service users see their own community's cafés (and open ones elsewhere); the consultant and
+    # admins see and manage all; providers see nothing (404), like the forum. Alice's café is closed to visitors,
+    # so bob (another community) gets 404 for it.
+    Row("cafes:index", _url("cafes:index"),
+        get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
+    Row("cafes:past", _url("cafes:past"),
+        get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
+    # An empty POST comes back as the form with its errors (200); nothing is stored.
+    Row("cafes:create", _url("cafes:create"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.cafe_state()),
+    Row("cafes:detail", _url("cafes:detail", lambda w: w.cafe.pk), may=("alice", "consultant", "admin_user"),
+        get=expect(NOT_FOUND, alice=OK, consultant=OK, admin_user=OK), post=expect(NOT_ALLOWED)),
+    # Alice's answer: an empty POST shows the form's error (200). The consultant and admins host rather than
+    # answer: their POST goes back to the café page and stores nothing.
+    Row("cafes:answer", _url("cafes:answer", lambda w: w.cafe.pk), may=("alice", "consultant", "admin_user"),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.cafe_state()),
+    Row("cafes:ics", _url("cafes:ics", lambda w: w.cafe.pk), may=("alice", "consultant", "admin_user"),
+        get=expect(NOT_FOUND, alice=OK, consultant=OK, admin_user=OK), post=expect(NOT_ALLOWED)),
+    Row("cafes:edit", _url("cafes:edit", lambda w: w.cafe.pk), may=("consultant", "admin_user"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.cafe_state()),
+    Row("cafes:cancel", _url("cafes:cancel", lambda w: w.cafe.pk), may=("consultant", "admin_user"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.cafe_state()),
     # --- Messaging: a service user and their care team (or the consultant); admins do not read messages ----
     # Alice's conversation with her linked provider: only the two of them reach it; everyone else gets 404.
     Row("messaging:inbox", _url("messaging:inbox"),

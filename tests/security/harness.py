@@ -208,6 +208,27 @@ def make_world(people):
     world.reply_time_state = lambda: type(people["linked_provider"]).objects.filter(
         pk=people["linked_provider"].pk).values_list("message_reply_time", flat=True).first()
 
+    # Cafés: next week's café in alice's community (not open to visitors, so bob gets 404), with alice's answer.
+    from cafes import services as cafe_services
+    from cafes.models import Cafe, Rsvp
+
+    from datetime import timedelta as _timedelta
+    from django.utils import timezone as _timezone
+
+    _starts = (_timezone.now() + _timedelta(days=7)).replace(second=0, microsecond=0)
+    world.cafe = cafe_services.create_cafe(
+        by=people["consultant"], community=people["alice"].community, title="Alice's café", starts_at=_starts,
+        ends_at=_starts + _timedelta(hours=2), venue_name="Library", address="Storgata 1", capacity=10,
+        host=people["consultant"],
+    )
+    cafe_services.rsvp(user=people["alice"], cafe=world.cafe, answer="going", show_me=True)
+    world.cafe_state = lambda: (
+        Cafe.objects.filter(pk=world.cafe.pk).values_list(
+            "title", "starts_at", "capacity", "status", "going_count", "maybe_count").first(),
+        sorted(Rsvp.objects.filter(cafe=world.cafe).values_list("user_id", "answer", "show_me", "waitlisted_at")),
+        Cafe.objects.count(),
+    )
+
     world.clients = {"anonymous": Client()}
     for role in ROLES[1:]:
         world.clients[role] = signed_in_client(people[role])

@@ -87,6 +87,19 @@ PAGES = [
     ("consultant", lambda w: reverse("messaging:conversation", args=[w["peer_conversation"].pk])),
     ("consultant", lambda w: reverse("messaging:conversation", args=[w["bob_conversation"].pk])),
     ("consultant", lambda w: reverse("messaging:settings")),
+    # Cafés: a café in bob's community where the canary peer and bob are going (both shown to others) and the
+    # newcomer Pebble waits; bob reads the list and the café, the consultant also sees every answer and the forms.
+    ("bob", lambda w: reverse("cafes:index")),
+    ("bob", lambda w: reverse("cafes:index") + "?others=1"),
+    ("bob", lambda w: reverse("cafes:past")),
+    ("bob", lambda w: reverse("cafes:detail", args=[w["cafe"].pk])),
+    ("bob", lambda w: reverse("cafes:ics", args=[w["cafe"].pk])),
+    ("consultant", lambda w: reverse("cafes:index")),
+    ("consultant", lambda w: reverse("cafes:past")),
+    ("consultant", lambda w: reverse("cafes:detail", args=[w["cafe"].pk])),
+    ("consultant", lambda w: reverse("cafes:edit", args=[w["cafe"].pk])),
+    ("consultant", lambda w: reverse("cafes:cancel", args=[w["cafe"].pk])),
+    ("consultant", lambda w: reverse("cafes:create")),
 ]
 
 
@@ -167,7 +180,24 @@ def canary_world(bob, consultant, admin_user, south):
         author=bob, to=consultant, subject="A question", body="Is the café open in July?",
     )
     messaging_services.start_conversation(author=provider_user, to=peer_user, subject="Next week", body="Hello")
+    # Cafés: the canary peer and bob are going to a café in their community, both shown to other attendees; it
+    # is full, so Pebble (the newcomer) waits on the list.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cafes import services as cafe_services
+
+    starts = (timezone.now() + timedelta(days=5)).replace(second=0, microsecond=0)
+    cafe = cafe_services.create_cafe(
+        by=consultant, community=south, title="Harbour café", starts_at=starts, ends_at=starts + timedelta(hours=2),
+        venue_name="Harbour house", address="Kaia 2", capacity=2, host=consultant,
+    )
+    cafe_services.rsvp(user=peer_user, cafe=cafe, answer="going", show_me=True)
+    cafe_services.rsvp(user=bob, cafe=cafe, answer="going", show_me=True)
+    cafe_services.rsvp(user=newcomer_user, cafe=cafe, answer="going", show_me=True)
     return {
+        "cafe": cafe,
         "peer_conversation": peer_conversation, "bob_conversation": bob_conversation,
         "forum_circle": circle, "forum_circle_thread": circle_thread,
         "canaries": [peer, provider, newcomer], "peer": peer_user, "provider": provider_user,
