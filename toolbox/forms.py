@@ -1,1 +1,108 @@
-"""Filled by this app's own issue; the room exists so the layout is the same in every app."""
+"""Toolbox forms: they validate and clean; toolbox.services does the writing (and checks again)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from toolbox import services
+from toolbox.models import CONTACTS_PER_STEP, CrisisContact, CrisisPlan
+
+# Help under each free-text step: a few words of what people often write, never a test to pass.
+STEP_HELP = {
+    "warning_signs": _("Thoughts, feelings, situations or behaviour that tell you a crisis may be coming."),
+    "coping_on_my_own": _("Things you can do by yourself to take your mind off it: a walk, music, a shower."),
+    "distractions": _("People to be with and places to go that help you think of something else."),
+    "safer_surroundings": _("What you can do to keep yourself safe, and who can help you with it."),
+    "reasons_for_living": _("The people, plans, pets or hopes that matter most to you."),
+}
+STEP_LABELS = {
+    "warning_signs": _("1. My warning signs"),
+    "coping_on_my_own": _("2. What I can do on my own to cope"),
+    "distractions": _("3. People and places that take my mind off things"),
+    "safer_surroundings": _("6. Making my surroundings safer"),
+    "reasons_for_living": _("What matters most to me, my reasons for living"),
+}
+CONTACT_PREFIX = {CrisisContact.Step.PERSON: "person", CrisisContact.Step.PROFESSIONAL: "professional"}
+
+
+def contact_field_names(step):
+    prefix = CONTACT_PREFIX[step]
+    return [(f"{prefix}_{n}_name", f"{prefix}_{n}_phone") for n in range(1, CONTACTS_PER_STEP + 1)]
+
+
+class CrisisPlanForm(forms.Form):
+    """The whole plan on one page. Contacts are fixed rows (five per step): no JavaScript needed to add one."""
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for _step, name in CrisisPlan.TEXT_STEPS:
+            # No maxlength attribute: the browser would silently cut a long text; the server says how long it is.
+            self.fields[name] = forms.CharField(
+                label=STEP_LABELS[name], help_text=STEP_HELP[name], required=False, strip=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        contacts = {step: [] for step in CONTACT_PREFIX}
+        for contact in (plan.contacts.all() if plan is not None else []):
+            contacts[contact.step].append(contact)
+        for step in CONTACT_PREFIX:
+            for n, (name_field, phone_field) in enumerate(contact_field_names(step), start=1):
+                if step == CrisisContact.Step.PERSON:
+                    name_label = _("Name of person %(n)s") % {"n": n}
+                    phone_label = _("Phone number of person %(n)s") % {"n": n}
+                else:
+                    name_label = _("Name of professional or service %(n)s") % {"n": n}
+                    phone_label = _("Phone number of professional or service %(n)s") % {"n": n}
+                self.fields[name_field] = forms.CharField(label=name_label, required=False)
+                self.fields[phone_field] = forms.CharField(
+                    label=phone_label, required=False,
+                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+                )
+                if not self.is_bound and n <= len(contacts[step]):
+                    self.initial[name_field] = contacts[step][n - 1].name
+                    self.initial[phone_field] = contacts[step][n - 1].phone
+        if plan is not None and not self.is_bound:
+            for _step, name in CrisisPlan.TEXT_STEPS:
+                self.initial[name] = getattr(plan, name)
+
+    def clean(self):
+        data = super().clean()
+        for _step, name in CrisisPlan.TEXT_STEPS:
+            if name in data:
+                try:
+                    data[name] = services.clean_plan_text(data[name])
+                except services.ToolboxError as exc:
+                    self.add_error(name, exc.message)
+        for step in CONTACT_PREFIX:
+            for name_field, phone_field in contact_field_names(step):
+                try:
+                    data[name_field] = services.clean_contact_name(data.get(name_field, ""))
+                except services.ToolboxError as exc:
+                    self.add_error(name_field, exc.message)
+                try:
+                    data[phone_field] = services.clean_phone(data.get(phone_field, ""))
+                except services.ToolboxError as exc:
+                    self.add_error(phone_field, exc.message)
+                    continue
+                if data.get(phone_field) and not data.get(name_field) and name_field not in self.errors:
+                    self.add_error(name_field, _("Please add a name for this phone number."))
+        return data
+
+    def texts(self):
+        return {name: self.cleaned_data.get(name, "") for _step, name in CrisisPlan.TEXT_STEPS}
+
+    def contacts(self, step):
+        return [
+            (self.cleaned_data.get(name_field, ""), self.cleaned_data.get(phone_field, ""))
+            for name_field, phone_field in contact_field_names(step)
+        ]
+
+    def contact_rows(self, step):
+        """Bound fields in pairs, for the template: [(name field, phone field), ...]. The rows in use and up to two
+        empty ones are shown (a short page on a phone); saving brings more empty rows, up to the limit."""
+        pairs = contact_field_names(step)
+        used = [n for n, (name_field, phone_field) in enumerate(pairs, start=1)
+                if any(self[field].value() for field in (name_field, phone_field))]
+        shown = min(len(pairs), max(used, default=0) + 2)
+        return [(self[name_field], self[phone_field]) for name_field, phone_field in pairs[:shown]]
+
+    def text_field(self, name):
+        return self[name]

@@ -1,3 +1,5 @@
+import re
+
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -5,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from reconnect import access
-from reconnect.models import AuditAction, Role
+from reconnect.models import AuditAction, Role, User
 
 PAGE_SIZE = 25
 
@@ -67,12 +69,31 @@ def describe_object(event):
     return _("your data")
 
 
-def describe_event(event, *, viewer, named_provider_ids):
+# A share granted or revoked names the provider it was for, when the viewer may know them by name.
+_SHARE_SENTENCES = {
+    AuditAction.SHARE_GRANTED: lambda: _("%(who)s started sharing %(what)s with %(whom)s"),
+    AuditAction.SHARE_REVOKED: lambda: _("%(who)s stopped sharing %(what)s with %(whom)s"),
+}
+_SHARE_PROVIDER = re.compile(r"\bprovider:(\d{1,18})\b")
+
+
+def share_provider_id(event):
+    """The provider a share row is about (feature apps write "provider:<id>" in its detail), or None."""
+    if event.action not in _SHARE_SENTENCES:
+        return None
+    match = _SHARE_PROVIDER.search(event.detail or "")
+    return int(match.group(1)) if match else None
+
+
+def describe_event(event, *, viewer, named_provider_ids, provider_names=None):
     sentence = _SENTENCES.get(event.action)
     values = {
         "who": describe_actor(event, viewer=viewer, named_provider_ids=named_provider_ids),
         "what": describe_object(event),
     }
+    whom = (provider_names or {}).get(share_provider_id(event))
+    if whom:
+        sentence, values["whom"] = _SHARE_SENTENCES[event.action], whom
     if sentence is None:
         text = _("%(who)s: %(action)s") % {**values, "action": event.get_action_display()}
     else:
@@ -85,8 +106,15 @@ def access_log(request):
     user = request.user
     page = Paginator(access.audit_events_about(user), PAGE_SIZE).get_page(request.GET.get("page"))
     named = access.provider_ids_named_to(user)
+    events = list(page.object_list)
+    # One query for the names of the providers that share rows on this page name (the viewer's own only).
+    whom_ids = {share_provider_id(event) for event in events} & named
+    provider_names = {
+        person.pk: person.real_name or person.pseudonym for person in User.objects.filter(pk__in=whom_ids)
+    } if whom_ids else {}
     rows = [
-        {"event": event, "sentence": describe_event(event, viewer=user, named_provider_ids=named)}
-        for event in page.object_list
+        {"event": event, "sentence": describe_event(
+            event, viewer=user, named_provider_ids=named, provider_names=provider_names)}
+        for event in events
     ]
     return render(request, "reconnect/access_log.html", {"page": page, "rows": rows})

@@ -20,3 +20,11 @@ document.addEventListener("DOMContentLoaded", function () {
     field.addEventListener("input", update);
   });
 });
+
+// A "Print" button (the crisis plan's print page): hidden without JavaScript, where the page says how to print.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
