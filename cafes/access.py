@@ -14,12 +14,15 @@ Who sees which cafés:
 A café a person may not see answers 404, exactly like a café that does not exist.
 """
 
-from django.db.models import Exists, OuterRef, Q
+import datetime
+
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from cafes.models import Cafe, Rsvp
-from reconnect.models import Role
+from cafes.models import Cafe, CafeSeries, CalendarFeedToken, ReminderSettings, Rsvp
+from reconnect.models import Role, hash_token
 
 READER_ROLES = (Role.SERVICE_USER, Role.CONSULTANT, Role.ADMIN)
 MANAGER_ROLES = (Role.CONSULTANT, Role.ADMIN)
@@ -72,7 +75,7 @@ def cafes_listed_for(user, *, other_communities=False):
 
 def get_cafe_for(user, cafe_id):
     """The café `cafe_id` with its community and host if `user` may see it, else 404."""
-    return get_object_or_404(cafes_visible_to(user).select_related("community", "host"), pk=cafe_id)
+    return get_object_or_404(cafes_visible_to(user).select_related("community", "host", "series"), pk=cafe_id)
 
 
 def get_cafe_to_manage(user, cafe_id):
@@ -90,8 +93,6 @@ def own_rsvp(user, cafe):
 
 def with_own_answer(cafes, user):
     """Annotate each café with `my_answer` and `my_waitlisted`: `user`'s own answer (one query for the list)."""
-    from django.db.models import Subquery
-
     mine = Rsvp.objects.filter(cafe=OuterRef("pk"), user_id=user.pk)
     return cafes.annotate(
         my_answer=Subquery(mine.values("answer")[:1]),
@@ -130,3 +131,65 @@ def all_answers(user, cafe):
         .only("answer", "waitlisted_at", "show_me", "created_at", "updated_at", "user__pseudonym", "cafe_id")
         .order_by("answer", "waitlisted_at", "created_at", "pk")
     )
+
+
+# --- Series -------------------------------------------------------------------------------------------
+def series_for(user):
+    """Every café series, with its community, host and next planned café, for those who manage cafés; none for
+    anyone else."""
+    if not can_manage_cafes(user):
+        return CafeSeries.objects.none()
+    upcoming = Cafe.objects.filter(series=OuterRef("pk"), status=Cafe.Status.PLANNED, starts_at__gt=timezone.now())
+    return CafeSeries.objects.select_related("community", "host").annotate(
+        next_starts_at=Subquery(upcoming.order_by().values("series").annotate(first=Min("starts_at")).values("first")),
+    )
+
+
+def get_series_to_manage(user, series_id):
+    """The series `series_id` if `user` manages cafés, else 404."""
+    check_can_manage_cafes(user)
+    return get_object_or_404(series_for(user), pk=series_id)
+
+
+def planned_cafes_of(series):
+    """The cafés of `series` that have not ended, soonest first (cancelled ones too, marked as such)."""
+    return series.cafes.filter(ends_at__gt=timezone.now()).order_by("starts_at", "pk")
+
+
+# --- Reminders ----------------------------------------------------------------------------------------
+def reminder_settings_of(user):
+    """`user`'s café reminder settings, or the defaults (unsaved) if they never changed them."""
+    return ReminderSettings.objects.filter(user_id=user.pk).first() or ReminderSettings(user_id=user.pk)
+
+
+# --- The private calendar feed ------------------------------------------------------------------------
+FEED_TOKEN_MAX = 100  # tokens are 43 characters; anything much longer is not one of ours
+FEED_DAYS_BACK = 60
+
+
+def has_feed_link(user) -> bool:
+    """True when `user` has a calendar feed link that works."""
+    return CalendarFeedToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).exists()
+
+
+def feed_owner(token):
+    """The person whose live calendar feed link carries `token`, else 404 (unknown, tampered and revoked links
+    alike, and links of people who may no longer see cafés)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= FEED_TOKEN_MAX:
+        raise Http404
+    link = CalendarFeedToken.objects.select_related("user").filter(
+        token_hash=hash_token(token), revoked_at__isnull=True,
+    ).first()
+    if link is None or not can_see_cafes(link.user):
+        raise Http404
+    return link.user
+
+
+def cafes_in_feed(user):
+    """The cafés in `user`'s feed: those they have a place at (not waiting, not maybe) and those they host,
+    from two months back on, including cancelled ones (so calendar apps mark them cancelled)."""
+    with_place = Rsvp.objects.filter(cafe=OuterRef("pk"), user_id=user.pk, answer=Rsvp.Answer.GOING,
+                                     waitlisted_at__isnull=True)
+    since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
+    return cafes_visible_to(user).filter(Q(Exists(with_place)) | Q(host_id=user.pk), ends_at__gt=since).order_by(
+        "starts_at", "pk")

@@ -41,3 +41,20 @@ def cafe_ics(cafe) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add_component(_event(cafe, stamp=timezone.now()))
     return calendar.to_ical()
+
+
+def feed_ics(cafes) -> bytes:
+    """A person's private feed: the cafés they are going to (and host), each with the same UID as its download,
+    so a calendar holding both keeps one event. No names of people, as in every calendar file."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "ReConnect")
+    # Calendar apps that honour it check back about twice a day.
+    calendar.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    stamp = timezone.now()
+    for cafe in cafes:
+        calendar.add_component(_event(cafe, stamp=stamp))
+    return calendar.to_ical()

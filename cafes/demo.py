@@ -1,16 +1,16 @@
-"""Next month's café in each demo community, with a few answers. Called by `manage.py demo_data`.
+"""A recurring café in each demo community ("the first Tuesday of every month, 18:00-20:00"), which plans the
+cafés of the coming weeks, with a few answers to the first of them. Called by `manage.py demo_data`.
 
-Idempotent: a community that already has a café on that day is left as it is. Written through cafes.services,
-so the counters (and the waitlist, had the places run out) are as in real use.
+Idempotent: a community that already has a series is left as it is. Written through cafes.services, so the
+counters (and the waitlist, had the places run out) are as in real use.
 """
 
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from cafes import services
-from cafes.models import Cafe
+from cafes.models import CafeSeries
 from reconnect.models import Community
 
 CONSULTANT = "Maren-consultant"
@@ -32,32 +32,24 @@ CAFES = [
 ]
 
 
-def first_tuesday_of_next_month(today=None) -> datetime.date:
-    today = today or timezone.localdate()
-    first = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    return first + datetime.timedelta(days=(1 - first.weekday()) % 7)
-
-
 def load_demo(*, users_by_pseudonym) -> None:
     consultant = users_by_pseudonym.get(CONSULTANT)
     if consultant is None:
         return
-    day = first_tuesday_of_next_month()
-    zone = timezone.get_default_timezone()
-    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 0)), zone)
-    ends = timezone.make_aware(datetime.datetime.combine(day, datetime.time(20, 0)), zone)
     with transaction.atomic():
         for (slug, title, venue, address, getting_there, accessibility, entrance, places, open_to_visitors, topic,
              answers) in CAFES:
             community = Community.objects.filter(slug=slug).first()
-            if community is None or Cafe.objects.filter(community=community, starts_at__date=day).exists():
+            if community is None or CafeSeries.objects.filter(community=community).exists():
                 continue
-            cafe = services.create_cafe(
-                by=consultant, community=community, title=title, starts_at=starts, ends_at=ends, venue_name=venue,
-                address=address, getting_there=getting_there, accessibility=accessibility, entrance=entrance,
-                capacity=places, host=consultant, topic=topic, open_to_visitors=open_to_visitors,
+            series = services.create_series(
+                by=consultant, community=community, title=title, weekday=1, week=CafeSeries.Week.FIRST,
+                start_time=datetime.time(18, 0), end_time=datetime.time(20, 0), venue_name=venue, address=address,
+                getting_there=getting_there, accessibility=accessibility, entrance=entrance, capacity=places,
+                host=consultant, topic=topic, open_to_visitors=open_to_visitors,
             )
+            cafe = series.cafes.order_by("starts_at").first()
             for pseudonym, answer, show_me in answers:
                 member = users_by_pseudonym.get(pseudonym)
-                if member is not None and member.community_id == community.pk:
+                if cafe is not None and member is not None and member.community_id == community.pk:
                     services.rsvp(user=member, cafe=cafe, answer=answer, show_me=show_me)

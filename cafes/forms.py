@@ -4,10 +4,11 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from cafes import services
-from cafes.models import CAPACITY_MAX, Rsvp
+from cafes.models import CAPACITY_MAX, EARLY_CHOICES, LATE_CHOICES, CafeSeries, Rsvp
 from reconnect.models import Community
 
 
@@ -167,3 +168,73 @@ class CancelForm(forms.Form):
         error_messages={"required": _("Please tick the box to confirm that the café is cancelled.")},
     )
 
+
+
+class SeriesForm(CafeForm):
+    """The consultant's form for a recurring café: the rule ("the first Tuesday of every month") and times,
+    and the café fields every café of the series starts from."""
+
+    date = None
+    week = forms.TypedChoiceField(
+        label=_("Which week of the month"), coerce=int, choices=CafeSeries.Week.choices,
+        error_messages={"required": _("Please choose which week of the month: the first, second, third, fourth "
+                                      "or last."),
+                        "invalid_choice": _("Please choose which week of the month: the first, second, third, "
+                                            "fourth or last.")},
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Day of the week"), coerce=int, choices=[(number, name) for number, name in WEEKDAYS.items()],
+        error_messages={"required": _("Please choose the day of the week."),
+                        "invalid_choice": _("Please choose the day of the week.")},
+    )
+    field_order = ["community", "title", "week", "weekday", "start_time", "end_time"]
+
+    def __init__(self, *args, series=None, **kwargs):
+        if series is not None and kwargs.get("data") is None and not (args and args[0] is not None):
+            kwargs["initial"] = {name: getattr(series, name) for name in services.SERIES_FIELDS}
+        super().__init__(*args, **kwargs)
+        self.fields["what_to_expect"].help_text = _(
+            "Leave empty to show the usual words on each café's page.")
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The café ends before it starts. Please check the start and end times."))
+        return data
+
+    def service_fields(self):
+        return {name: self.cleaned_data[name] for name in services.SERIES_FIELDS}
+
+
+class StopSeriesForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, stop this series: plan no more cafés from it"),
+        error_messages={"required": _("Please tick the box to confirm that the series stops.")},
+    )
+    cancel_planned = forms.BooleanField(
+        label=_("Also cancel its cafés that are already planned, and tell everyone who answered"), required=False,
+    )
+
+
+class ReminderSettingsForm(forms.Form):
+    early_hours = forms.TypedChoiceField(
+        label=_("Early reminder"), coerce=int, choices=EARLY_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose when the early reminder comes, or no early reminder."),
+                        "invalid_choice": _("Please choose when the early reminder comes, or no early reminder.")},
+    )
+    late_hours = forms.TypedChoiceField(
+        label=_("Reminder on the day"), coerce=int, choices=LATE_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose when the reminder on the day comes, or no reminder on the "
+                                      "day."),
+                        "invalid_choice": _("Please choose when the reminder on the day comes, or no reminder on "
+                                            "the day.")},
+    )
+    remind_maybe = forms.BooleanField(
+        label=_("When I answer maybe, remind me once, gently"), required=False,
+        help_text=_("One reminder, at the time of the early reminder (or on the day if that is off)."),
+    )
+    by_email = forms.BooleanField(
+        label=_("Also send me an e-mail"), required=False,
+        help_text=_("The e-mail says only that there is something new in ReConnect, nothing about the café."),
+    )

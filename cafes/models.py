@@ -4,18 +4,20 @@ Counters on a café (going, maybe, waitlisted) are kept on write by cafes.servic
 so list pages never count rows. The database keeps the truth: one RSVP per person per café, a café ends after it
 starts, and never more people "going" than its capacity.
 
+Built beside them (second slice):
+- a recurring series ("first Tuesday of every month, 18:00-20:00"): `CafeSeries` holds the rule and the café
+  template; `Cafe.series` and `Cafe.series_date` (the day the rule gave, unique per series) let beat plan the
+  next cafés idempotently, and each café stays editable and cancellable one by one;
+- reminders sent exactly once: a `ReminderSent(rsvp, kind)` row with a unique constraint, claimed in the same
+  transaction as the notification, plus per-person `ReminderSettings`;
+- the calendar feed: `CalendarFeedToken(user, token_hash, revoked_at)`; the feed uses `Cafe.sequence` so
+  calendar apps notice a moved or cancelled café.
+
 Later parts of the café issue fit beside these models without changing them (see the README's Cafés section):
-- a recurring series ("first Tuesday of every month, 18:00-20:00"): a `CafeSeries` model holding the rule and
-  the café template, and a nullable `Cafe.series` foreign key; beat creates the next café from it, and each café
-  stays editable and cancellable one by one;
-- reminders sent exactly once: a `ReminderSent(rsvp, kind)` row with a unique constraint, claimed before the
-  notification is written, plus per-person reminder preferences;
 - getting there together: `CompanionRequest(cafe, user, kind=companion/ride_wanted/ride_offered)` and a
   `CompanionMatch` joining two requests that both accept, with a short message thread of its own;
 - attendance: an `attended` flag (nullable: not marked yet) on `Rsvp`, or an `Attendance` row for people who
   came without answering; "how was it" notes as `CafeFeedback(cafe, text)` with no author column at all;
-- the calendar feed: a `CalendarFeedToken(user, token_hash, revoked_at)`; the feed uses `Cafe.sequence` so
-  calendar apps notice a moved or cancelled café;
 - the forum's café-corner thread: a nullable `Cafe.forum_thread_id` (cafes may import forum, DESIGN.md).
 """
 
@@ -75,6 +77,13 @@ class Cafe(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # A café planned from a recurring series, and the day the series' rule gave it. The day stays as it was when
+    # the consultant moves this one café, so the series never plans that day a second time.
+    series = models.ForeignKey(
+        "cafes.CafeSeries", verbose_name=_("series"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cafes",
+    )
+    series_date = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("café")
@@ -91,6 +100,10 @@ class Cafe(models.Model):
                 | Q(status="cancelled", cancelled_at__isnull=False),
                 name="cafe_cancelled_has_time",
             ),
+            # Beat may plan a series twice at once: one café per series and day, whatever happens.
+            models.UniqueConstraint(fields=["series", "series_date"], name="cafe_one_per_series_day"),
+            models.CheckConstraint(condition=Q(series__isnull=True) | Q(series_date__isnull=False),
+                                   name="cafe_series_has_day"),
         ]
         indexes = [models.Index(fields=["community", "starts_at"]), models.Index(fields=["starts_at"])]
 
@@ -164,3 +177,173 @@ class Rsvp(models.Model):
     @property
     def has_place(self):
         return self.answer == self.Answer.GOING and self.waitlisted_at is None
+
+
+# --- Recurring series ---------------------------------------------------------------------------------
+# How far ahead beat plans the cafés of a series: about two months.
+SERIES_WEEKS_AHEAD = 9
+
+
+class CafeSeries(models.Model):
+    """A café that comes back, "the first Tuesday of every month, 18:00-20:00": a rule and a café template.
+
+    Beat plans the next cafés from it (cafes.services.plan_series_cafes). They are ordinary cafés with `series`
+    set: the consultant changes or cancels them one by one, and changing one leaves the series as it is.
+    Changing the series changes the cafés it plans from then on, not those already planned.
+    """
+
+    class Week(models.IntegerChoices):
+        FIRST = 1, _("first")
+        SECOND = 2, _("second")
+        THIRD = 3, _("third")
+        FOURTH = 4, _("fourth")
+        LAST = -1, _("last")
+
+    community = models.ForeignKey(
+        "reconnect.Community", verbose_name=_("community"), on_delete=models.PROTECT, related_name="cafe_series"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    weekday = models.PositiveSmallIntegerField(_("day of the week"))  # 0 Monday ... 6 Sunday, as date.weekday()
+    week = models.SmallIntegerField(_("week of the month"), choices=Week.choices)
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    venue_name = models.CharField(_("venue"), max_length=VENUE_MAX)
+    address = models.CharField(_("address"), max_length=ADDRESS_MAX)
+    getting_there = models.TextField(_("how to get there"), max_length=TEXT_MAX, blank=True)
+    accessibility = models.TextField(_("accessibility"), max_length=TEXT_MAX, blank=True)
+    entrance = models.TextField(_("the entrance"), max_length=TEXT_MAX, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("host"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cafe_series_hosted", limit_choices_to={"role": "consultant"},
+    )
+    topic = models.CharField(_("topic"), max_length=TOPIC_MAX, blank=True)
+    what_to_expect = models.TextField(_("what to expect"), max_length=TEXT_MAX, blank=True)
+    open_to_visitors = models.BooleanField(_("open to members of other communities"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("café series")
+        verbose_name_plural = _("café series")
+        ordering = ["community__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="series_weekday_in_week"),
+            models.CheckConstraint(condition=Q(week__in=[1, 2, 3, 4, -1]), name="series_week_known"),
+            # No café runs past midnight: the times are on one day.
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="series_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(active=True, stopped_at__isnull=True) | Q(active=False, stopped_at__isnull=False),
+                name="series_stopped_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["active"], condition=Q(active=True), name="series_active")]
+
+    def __str__(self):
+        return self.title
+
+    def rule_text(self) -> str:
+        """"The first Tuesday of every month", in the current language."""
+        from django.utils.dates import WEEKDAYS
+
+        return _("The %(week)s %(weekday)s of every month") % {
+            "week": self.Week(self.week).label, "weekday": WEEKDAYS[self.weekday],
+        }
+
+    def day_in_month(self, year, month):
+        """The day this series' rule gives in `month` of `year`."""
+        import calendar
+        import datetime
+
+        days = [day for day in range(1, calendar.monthrange(year, month)[1] + 1)
+                if datetime.date(year, month, day).weekday() == self.weekday]
+        return datetime.date(year, month, days[-1] if self.week == self.Week.LAST else days[self.week - 1])
+
+    def days_between(self, first, last) -> list:
+        """Every day the rule gives from `first` to `last` (dates, both included), in order."""
+        days, year, month = [], first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            day = self.day_in_month(year, month)
+            if first <= day <= last:
+                days.append(day)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return days
+
+
+# --- Reminders ----------------------------------------------------------------------------------------
+DEFAULT_EARLY_HOURS = 48
+DEFAULT_LATE_HOURS = 3
+EARLY_CHOICES = [(0, _("No early reminder")), (24, _("1 day before")), (48, _("2 days before")),
+                 (72, _("3 days before")), (168, _("1 week before"))]
+LATE_CHOICES = [(0, _("No reminder on the day")), (1, _("1 hour before")), (2, _("2 hours before")),
+                (3, _("3 hours before")), (6, _("6 hours before"))]
+
+
+class ReminderSettings(models.Model):
+    """When a person wants café reminders. No row: the defaults (2 days and 3 hours before, "maybe" too)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="cafe_reminder_settings")
+    # Hours before the café; 0 is off (so a missing row and "off" stay apart in the reminder sweep's join).
+    early_hours = models.PositiveSmallIntegerField(_("early reminder"), choices=EARLY_CHOICES,
+                                                   default=DEFAULT_EARLY_HOURS)
+    late_hours = models.PositiveSmallIntegerField(_("reminder on the day"), choices=LATE_CHOICES,
+                                                  default=DEFAULT_LATE_HOURS)
+    remind_maybe = models.BooleanField(_("one gentle reminder when I answered maybe"), default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("café reminder settings")
+        verbose_name_plural = _("café reminder settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(early_hours__in=[value for value, _label in EARLY_CHOICES]),
+                                   name="reminder_early_known"),
+            models.CheckConstraint(condition=Q(late_hours__in=[value for value, _label in LATE_CHOICES]),
+                                   name="reminder_late_known"),
+        ]
+
+
+class ReminderSent(models.Model):
+    """A reminder claimed for one answer: the unique row is what makes each reminder go out exactly once.
+
+    It is written in the same transaction as the notification: a retried task or a second beat finds the row
+    (or waits for it) and sends nothing; a task that dies before its commit leaves neither.
+    """
+
+    class Kind(models.TextChoices):
+        EARLY = "early", _("early reminder")
+        LATE = "late", _("reminder on the day")
+        MAYBE = "maybe", _("gentle reminder for maybe")
+
+    rsvp = models.ForeignKey(Rsvp, on_delete=models.CASCADE, related_name="reminders_sent")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["rsvp", "kind"], name="reminder_once_per_rsvp_and_kind")]
+
+
+# --- The private calendar feed ------------------------------------------------------------------------
+class CalendarFeedToken(models.Model):
+    """A person's private calendar feed link. Only the token's SHA-256 is stored: the link is shown once, when
+    it is made; a new link revokes the old one, and a revoked link answers 404 like one that never existed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cafe_feed_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed link")
+        verbose_name_plural = _("calendar feed links")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
+                                    name="feed_one_live_link_per_user"),
+        ]

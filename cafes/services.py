@@ -6,17 +6,27 @@ served one after the other: one gets it, the other is put first on the waitlist.
 recounted inside that lock, and the database refuses more "going" than the capacity in any case.
 """
 
+import datetime
+import secrets
+
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import (
+    Case, Count, DateTimeField, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cafes import access
-from cafes.models import ADDRESS_MAX, CAPACITY_MAX, TEXT_MAX, TITLE_MAX, TOPIC_MAX, VENUE_MAX, Cafe, Rsvp
-from reconnect.models import Community, Role, User
-from reconnect.services import notify
+from cafes.models import (
+    ADDRESS_MAX, CAPACITY_MAX, DEFAULT_EARLY_HOURS, DEFAULT_LATE_HOURS, EARLY_CHOICES, LATE_CHOICES,
+    SERIES_WEEKS_AHEAD, TEXT_MAX, TITLE_MAX, TOPIC_MAX, VENUE_MAX, Cafe,
+    CalendarFeedToken, CafeSeries, ReminderSent, ReminderSettings, Rsvp,
+)
+from reconnect.models import Community, Role, User, hash_token
+from reconnect.services import notify, set_notification_email_kinds
 from reconnect.userinput import UserFacingError
 
 NOTIFICATION_KIND = "cafe"
@@ -321,3 +331,293 @@ def rsvp(*, user, cafe, answer, show_me=False) -> Rsvp:
 def active_consultants():
     """The people who can host a café: active service user consultants, by pseudonym."""
     return User.objects.filter(role=Role.CONSULTANT, is_active=True).order_by("pseudonym", "pk")
+
+
+# --- Recurring series ---------------------------------------------------------------------------------
+SERIES_FIELDS = (
+    "community", "title", "weekday", "week", "start_time", "end_time", "venue_name", "address", "getting_there",
+    "accessibility", "entrance", "capacity", "host", "topic", "what_to_expect", "open_to_visitors",
+)
+# What each café of a series takes from it; the rule and the times make its day and hours.
+_SERIES_TEMPLATE = (
+    "community", "title", "venue_name", "address", "getting_there", "accessibility", "entrance", "capacity", "host",
+    "topic", "what_to_expect", "open_to_visitors",
+)
+
+
+def check_rule(*, weekday, week, start_time, end_time) -> None:
+    """A day of the week (0 Monday ... 6 Sunday), a week of the month (1-4, or -1 for the last) and a start and
+    end time on the same day."""
+    if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
+        raise CafeError(_("Please choose the day of the week."))
+    if isinstance(week, bool) or week not in CafeSeries.Week.values:
+        raise CafeError(_("Please choose which week of the month: the first, second, third, fourth or last."))
+    if not isinstance(start_time, datetime.time) or not isinstance(end_time, datetime.time):
+        raise CafeError(_("Please give the start and end times."))
+    if end_time <= start_time:
+        raise CafeError(_("The café ends before it starts. Please check the start and end times."))
+
+
+def create_series(*, by, community, title, weekday, week, start_time, end_time, venue_name, address,
+                  getting_there="", accessibility="", entrance="", capacity=None, host=None, topic="",
+                  what_to_expect="", open_to_visitors=False, now=None) -> CafeSeries:
+    """Start a recurring café (the consultant or an admin) and plan its cafés for the coming weeks at once."""
+    _check_manager(by)
+    _check_community(community)
+    data = _cleaned({
+        "title": title, "venue_name": venue_name, "address": address, "getting_there": getting_there,
+        "accessibility": accessibility, "entrance": entrance, "topic": topic, "what_to_expect": what_to_expect,
+        "open_to_visitors": open_to_visitors,
+    })
+    check_rule(weekday=weekday, week=week, start_time=start_time, end_time=end_time)
+    check_capacity(capacity)
+    _check_host(host)
+    stamp = timezone.now()
+    with transaction.atomic():
+        series = CafeSeries.objects.create(
+            community=community, weekday=weekday, week=week, start_time=start_time, end_time=end_time,
+            capacity=capacity, host=host, created_by=by, created_at=stamp, updated_at=stamp, **data,
+        )
+        plan_series_cafes(series=series, now=now)
+    return series
+
+
+def update_series(*, series, by, **changes) -> CafeSeries:
+    """Change a series that has not been stopped. The cafés it plans from now on follow the change; cafés
+    already planned stay as they are (the consultant changes those one by one, and people who answered are
+    told there)."""
+    _check_manager(by)
+    unknown = set(changes) - set(SERIES_FIELDS)
+    if unknown:
+        raise TypeError(f"update_series() got unknown fields: {sorted(unknown)}")
+    data = _cleaned(changes)
+    if "community" in data:
+        _check_community(data["community"])
+    if "host" in data:
+        _check_host(data["host"])
+    if "capacity" in data:
+        check_capacity(data["capacity"])
+    with transaction.atomic():
+        locked = CafeSeries.objects.select_for_update().get(pk=series.pk)
+        if not locked.active:
+            raise CafeError(_("This series has been stopped, so it can no longer be changed."))
+        rule = {name: data.get(name, getattr(locked, name)) for name in ("weekday", "week", "start_time", "end_time")}
+        check_rule(**rule)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.updated_at = timezone.now()
+        locked.save()
+        plan_series_cafes(series=locked)
+    return locked
+
+
+def stop_series(*, series, by, cancel_planned=False) -> int:
+    """Stop a series: no more cafés are planned from it. With `cancel_planned`, its planned cafés that have not
+    started are cancelled too, and everyone who answered them is told. Returns how many were cancelled."""
+    _check_manager(by)
+    cancelled = 0
+    with transaction.atomic():
+        locked = CafeSeries.objects.select_for_update().get(pk=series.pk)
+        if locked.active:
+            now = timezone.now()
+            CafeSeries.objects.filter(pk=locked.pk).update(active=False, stopped_at=now, updated_at=now)
+            series.active, series.stopped_at = False, now
+        if cancel_planned:
+            upcoming = Cafe.objects.filter(series=locked, status=Cafe.Status.PLANNED, starts_at__gt=timezone.now())
+            for cafe in upcoming.order_by("starts_at", "pk"):
+                cancelled += int(cancel_cafe(cafe=cafe, by=by))
+    return cancelled
+
+
+def plan_series_cafes(*, series, now=None) -> list:
+    """Plan the cafés of an active series for the next SERIES_WEEKS_AHEAD weeks; returns those planned now.
+
+    Idempotent: one café per series and day (a database constraint), so a day already planned (even if its café
+    was moved to another day or cancelled) is never planned again, however often beat runs, even at once.
+    """
+    if not series.active:
+        return []
+    now = now or timezone.now()
+    zone = timezone.get_default_timezone()  # Europe/Oslo: the time on the poster at the venue
+    today = timezone.localdate(now, zone)
+    template = {name: getattr(series, name) for name in _SERIES_TEMPLATE}
+    planned = []
+    for day in series.days_between(today, today + datetime.timedelta(weeks=SERIES_WEEKS_AHEAD)):
+        starts_at = timezone.make_aware(datetime.datetime.combine(day, series.start_time), zone)
+        ends_at = timezone.make_aware(datetime.datetime.combine(day, series.end_time), zone)
+        if starts_at <= now:
+            continue
+        cafe, created = Cafe.objects.get_or_create(series=series, series_date=day, defaults={
+            **template, "starts_at": starts_at, "ends_at": ends_at, "created_by": series.created_by,
+            "created_at": now, "updated_at": now,
+        })
+        if created:
+            planned.append(cafe)
+    return planned
+
+
+def plan_all_series_cafes(*, now=None) -> int:
+    """Beat's daily task: plan the coming cafés of every active series; returns how many were planned."""
+    count = 0
+    for series in CafeSeries.objects.filter(active=True).order_by("pk"):
+        with transaction.atomic():
+            count += len(plan_series_cafes(series=series, now=now))
+    return count
+
+
+# --- Reminders ----------------------------------------------------------------------------------------
+REMINDER_NOTIFICATION_KIND = "cafe_reminder"
+REMINDER_BATCH = 500
+_HOUR = datetime.timedelta(hours=1)
+# The earliest reminder anyone can choose (one week), and a little more: the sweep looks no further ahead.
+_LOOK_AHEAD = datetime.timedelta(hours=max(value for value, _label in EARLY_CHOICES) + 1)
+_REMINDER_TEXT = {
+    ReminderSent.Kind.EARLY: gettext_lazy(
+        "A reminder: you're going to the café on %(when)s. It will be good to see you. It is fine to arrive late "
+        "or leave early."),
+    ReminderSent.Kind.LATE: gettext_lazy(
+        "The café starts soon: %(when)s. You're going. If you can't come after all, you can change your answer."),
+    ReminderSent.Kind.MAYBE: gettext_lazy(
+        "The café on %(when)s is coming up. You answered maybe: come if it feels right on the day. There is no "
+        "need to answer again."),
+}
+
+
+def _due(kind, now):
+    """The answers whose reminder of `kind` is due at `now` and not sent yet (one query).
+
+    A reminder is due from its moment (hours before the start, from the person's settings or the defaults)
+    until the café starts, for answers given before that moment (someone who answered an hour ago needs no
+    reminder). The early reminder gives way once the one on the day is due, so a late sweep sends one, not two.
+    """
+    settings_of = "user__cafe_reminder_settings__"
+    hour = Value(_HOUR, output_field=DurationField())
+
+    def before_start(hours):
+        return ExpressionWrapper(F("cafe__starts_at") - ExpressionWrapper(hour * hours, output_field=DurationField()),
+                                 output_field=DateTimeField())
+
+    rsvps = Rsvp.objects.filter(
+        cafe__status=Cafe.Status.PLANNED, cafe__starts_at__gt=now, cafe__starts_at__lte=now + _LOOK_AHEAD,
+        user__is_active=True,
+    ).annotate(
+        early=Coalesce(F(settings_of + "early_hours"), Value(DEFAULT_EARLY_HOURS)),
+        late=Coalesce(F(settings_of + "late_hours"), Value(DEFAULT_LATE_HOURS)),
+    )
+    if kind == ReminderSent.Kind.MAYBE:
+        rsvps = rsvps.filter(answer=Rsvp.Answer.MAYBE).annotate(
+            wanted=Coalesce(F(settings_of + "remind_maybe"), Value(True)),
+            hours=Case(When(early__gt=0, then=F("early")), default=F("late")),
+        ).filter(wanted=True).exclude(Exists(ReminderSent.objects.filter(rsvp=OuterRef("pk"))))
+    else:
+        rsvps = rsvps.filter(answer=Rsvp.Answer.GOING, waitlisted_at__isnull=True).annotate(
+            hours=F("early") if kind == ReminderSent.Kind.EARLY else F("late"),
+        )
+        if kind == ReminderSent.Kind.EARLY:
+            rsvps = rsvps.annotate(day_moment=before_start(F("late"))).filter(Q(late=0) | Q(day_moment__gt=now))
+        rsvps = rsvps.exclude(Exists(ReminderSent.objects.filter(rsvp=OuterRef("pk"), kind=kind)))
+    return rsvps.annotate(moment=before_start(F("hours"))).filter(
+        hours__gt=0, moment__lte=now, updated_at__lt=F("moment"),
+    )
+
+
+def _claim(rsvp_ids, kind, now) -> set:
+    """Write the sent-once rows; returns the ids this transaction claimed (another sweep may hold the rest)."""
+    if not rsvp_ids:
+        return set()
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING tells exactly which rows are ours; the ORM's bulk_create with
+    # ignore_conflicts cannot. A second sweep inserting the same row waits for this one's commit, then skips it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ReminderSent._meta.db_table} (rsvp_id, kind, sent_at) "
+            "SELECT unnest(%s::bigint[]), %s, %s ON CONFLICT (rsvp_id, kind) DO NOTHING RETURNING rsvp_id",
+            [list(rsvp_ids), kind, now],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _remind(rsvp, kind):
+    # live=False: the sweep sends the batch's badge updates together after the commit (see send_due_reminders).
+    with translation.override(rsvp.user.preferred_language):
+        return notify(recipient=rsvp.user, kind=REMINDER_NOTIFICATION_KIND,
+                      text=str(_REMINDER_TEXT[kind]) % {"when": _when(rsvp.cafe)}, link=rsvp.cafe.get_absolute_url(),
+                      live=False)
+
+
+def _send_badges_on_commit(user_ids):
+    from reconnect.live import send_to_users
+
+    def send():
+        send_to_users(user_ids, {"type": "live.badges", "notification": True})
+
+    send.live_update = True  # as reconnect.live.send_to_user_on_commit marks its own
+    transaction.on_commit(send, robust=True)
+
+
+def send_due_reminders(*, now=None, batch_size=REMINDER_BATCH) -> int:
+    """Beat's sweep: send every reminder that is due, each exactly once; returns how many were sent.
+
+    Per batch, one transaction: find due answers (one query, locking them so an answer changed to "can't come"
+    at this moment waits, and skipping those another sweep holds), claim the sent-once rows, write the
+    notifications (their e-mails go after the commit). A task that dies mid-batch leaves nothing of it, and the
+    next run sends it; a task that runs twice finds the rows and sends nothing.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for kind in (ReminderSent.Kind.LATE, ReminderSent.Kind.EARLY, ReminderSent.Kind.MAYBE):
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    _due(kind, now).select_related("user", "cafe")
+                    .select_for_update(of=("self",), skip_locked=True).order_by("pk")[:batch_size]
+                )
+                claimed = _claim([rsvp.pk for rsvp in batch], kind, now)
+                for rsvp in batch:
+                    if rsvp.pk in claimed:
+                        _remind(rsvp, kind)
+                if claimed:
+                    # The bell on the open pages of everyone reminded, in one trip to the channel layer.
+                    _send_badges_on_commit(sorted({rsvp.user_id for rsvp in batch if rsvp.pk in claimed}))
+            sent += len(claimed)
+            if len(batch) < batch_size:
+                break
+    return sent
+
+
+def set_reminder_settings(*, user, early_hours, late_hours, remind_maybe, by_email) -> ReminderSettings:
+    """Save when `user` wants café reminders, and whether they also come as a (content-free) e-mail."""
+    if not access.can_answer(user):
+        raise PermissionDenied
+    if early_hours not in [value for value, _label in EARLY_CHOICES]:
+        raise CafeError(_("Please choose when the early reminder comes, or no early reminder."))
+    if late_hours not in [value for value, _label in LATE_CHOICES]:
+        raise CafeError(_("Please choose when the reminder on the day comes, or no reminder on the day."))
+    with transaction.atomic():
+        chosen, _created = ReminderSettings.objects.update_or_create(user=user, defaults={
+            "early_hours": early_hours, "late_hours": late_hours, "remind_maybe": bool(remind_maybe),
+            "updated_at": timezone.now(),
+        })
+        kinds = [kind for kind in user.email_notification_kinds if kind != REMINDER_NOTIFICATION_KIND]
+        set_notification_email_kinds(user=user, kinds=kinds + [REMINDER_NOTIFICATION_KIND] if by_email else kinds)
+    return chosen
+
+
+# --- The private calendar feed ------------------------------------------------------------------------
+def make_feed_link(*, user) -> str:
+    """A new private calendar feed link for `user`; the old one stops working. Returns the token, which is
+    stored only as its hash: the caller shows it to the person once."""
+    if not access.can_see_cafes(user):
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # The person's row lock serialises a double click: one live link per person (a database constraint).
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        now = timezone.now()
+        CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        CalendarFeedToken.objects.create(user=user, token_hash=hash_token(token), created_at=now)
+    return token
+
+
+def revoke_feed_link(*, user) -> bool:
+    """Turn off `user`'s calendar feed link; False if there was none."""
+    return bool(CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()))

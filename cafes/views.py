@@ -2,17 +2,21 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafes import access, calendar, services
-from cafes.forms import CafeForm, CancelForm, RsvpForm
+from cafes.forms import CafeForm, CancelForm, ReminderSettingsForm, RsvpForm, SeriesForm, StopSeriesForm
 from cafes.models import Rsvp
+from reconnect.userinput import within_rate_limit
 
 CAFES_PER_PAGE = 25
 
@@ -204,3 +208,146 @@ def cancel(request, cafe_id):
             return redirect(cafe.get_absolute_url())
     return render(request, "cafes/cancel.html", {"form": form, "cafe": cafe})
 
+
+
+# --- Recurring series (the consultant's pages) --------------------------------------------------------
+@require_GET
+@cafe_manager
+def series_list(request):
+    """Every recurring café: its rule, community and next café; stopped ones after the active ones."""
+    series = access.series_for(request.user).order_by("-active", "community__name", "title", "pk")
+    page = Paginator(series, CAFES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cafes/series_list.html", {"page": page, "series_page": page.object_list})
+
+
+@require_http_methods(["GET", "POST"])
+@cafe_manager
+def series_create(request):
+    form = SeriesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.create_series(by=request.user, **form.service_fields())
+        except services.CafeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The series is started, and its cafés for the coming weeks are planned. "
+                                        "You can change or cancel each café on its own page."))
+            return redirect("cafes:series_edit", series_id=series.pk)
+    return render(request, "cafes/series_form.html", {"form": form, "series": None})
+
+
+@require_http_methods(["GET", "POST"])
+@cafe_manager
+def series_edit(request, series_id):
+    """The series: its planned cafés (each changed on its own page) and, while it runs, the form."""
+    series = access.get_series_to_manage(request.user, series_id)
+    form = SeriesForm(request.POST if request.method == "POST" else None, series=series) if series.active else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.update_series(series=series, by=request.user, **form.service_fields())
+        except services.CafeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The series is saved. Cafés planned from now on follow it; cafés already "
+                                        "planned stay as they are."))
+            return redirect("cafes:series_edit", series_id=series.pk)
+    cafes = access.planned_cafes_of(series).select_related("community", "host")
+    return render(request, "cafes/series_form.html", {"form": form, "series": series, "cafes": cafes})
+
+
+@require_http_methods(["GET", "POST"])
+@cafe_manager
+def series_stop(request, series_id):
+    series = access.get_series_to_manage(request.user, series_id)
+    form = StopSeriesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        cancelled = services.stop_series(series=series, by=request.user,
+                                         cancel_planned=form.cleaned_data["cancel_planned"])
+        if cancelled:
+            messages.success(request, _("The series is stopped, and its planned cafés are cancelled. Everyone who "
+                                        "answered has been told."))
+        else:
+            messages.success(request, _("The series is stopped. No more cafés will be planned from it."))
+        return redirect("cafes:series_edit", series_id=series.pk)
+    planned = access.planned_cafes_of(series).filter(status="planned").count()
+    return render(request, "cafes/series_stop.html", {"form": form, "series": series, "planned": planned})
+
+
+# --- My reminders -------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@cafe_reader
+def reminders(request):
+    """When I want café reminders, and whether by e-mail too. For members who answer; others have no page."""
+    user = request.user
+    if not access.can_answer(user):
+        raise Http404
+    current = access.reminder_settings_of(user)
+    form = ReminderSettingsForm(request.POST if request.method == "POST" else None, initial={
+        "early_hours": current.early_hours, "late_hours": current.late_hours, "remind_maybe": current.remind_maybe,
+        "by_email": services.REMINDER_NOTIFICATION_KIND in user.email_notification_kinds,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_reminder_settings(user=user, **form.cleaned_data)
+        except services.CafeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your reminder settings are saved."))
+            return redirect("cafes:reminders")
+    return render(request, "cafes/reminders.html", {"form": form})
+
+
+# --- My private calendar feed -------------------------------------------------------------------------
+FEED_REQUESTS_PER_MINUTE = 20
+
+
+def _calendar_page(request, *, token=None):
+    feed_url = settings.SITE_URL + reverse("cafes:feed", args=[token]) if token else None
+    return render(request, "cafes/calendar.html", {
+        "has_link": token is not None or access.has_feed_link(request.user),
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
+    })
+
+
+@require_GET
+@cafe_reader
+def calendar_page(request):
+    """About the private feed: whether I have a link, and buttons to make a new one or turn it off."""
+    return _calendar_page(request)
+
+
+@require_POST
+@cafe_reader
+def calendar_new(request):
+    """Make a new feed link (the old one stops working) and show it, this once: only its hash is kept."""
+    token = services.make_feed_link(user=request.user)
+    return _calendar_page(request, token=token)
+
+
+@require_POST
+@cafe_reader
+def calendar_off(request):
+    if services.revoke_feed_link(user=request.user):
+        messages.success(request, _("Your calendar link is turned off. Calendars that used it get no more cafés."))
+    return redirect("cafes:calendar")
+
+
+@login_not_required
+@require_GET
+def feed(request, token):
+    """The private feed a calendar app fetches, without signing in: the link itself is the permission.
+
+    Unknown, tampered and revoked links all answer 404, with nothing said about why. The answer holds only the
+    cafés its owner is going to, with no names of people; it reads two rows and writes nothing, and each link
+    is limited to FEED_REQUESTS_PER_MINUTE so a runaway client cannot hammer the site.
+    """
+    owner = access.feed_owner(token)
+    if not within_rate_limit(scope="cafes-feed", user=owner, limit=FEED_REQUESTS_PER_MINUTE):
+        response = HttpResponse(status=429)
+        response["Retry-After"] = "60"
+        return response
+    response = HttpResponse(calendar.feed_ics(access.cafes_in_feed(owner)), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -2,6 +2,7 @@ import pytest
 
 from tests.cafes.factories import make_cafe
 from tests.factories import UserFactory
+from tests.messaging.test_alerts import celery_worker_queue  # noqa: F401 - a real worker, reused
 
 
 @pytest.fixture(autouse=True)

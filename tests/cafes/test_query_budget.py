@@ -71,3 +71,47 @@ def test_the_past_cafes_page_uses_the_same_queries_for_2_and_8_cafes(alice_clien
         make_cafe(community=north, days=-(n + 3) * 30)
     with django_assert_num_queries(small):
         alice_client.get(url)
+
+
+def _series(consultant, community, n):
+    import datetime
+
+    return services.create_series(
+        by=consultant, community=community, title=f"Series {n}", weekday=n % 7, week=(1, 2, 3, 4, -1)[n % 5],
+        start_time=datetime.time(17, 0), end_time=datetime.time(19, 0), venue_name="Library", address="Storgata 1",
+        host=consultant,
+    )
+
+
+def test_the_series_list_uses_the_same_queries_for_2_and_9_series(
+    consultant_client, north, south, django_assert_num_queries
+):
+    hosts = [ConsultantFactory() for _ in range(3)]
+    for n in range(2):
+        _series(hosts[n % 3], north if n % 2 else south, n)
+    url = reverse("cafes:series_list")
+    small = _count(consultant_client, url)
+    for n in range(2, 9):
+        series = _series(hosts[n % 3], north if n % 2 else south, n)
+        if n % 3 == 0:
+            services.stop_series(series=series, by=hosts[0])
+    with django_assert_num_queries(small):
+        html = consultant_client.get(url).content.decode()
+    assert html.count('class="cafe-row series-row') == 9 and "Next café:" in html
+
+
+def test_a_series_page_uses_the_same_queries_for_few_and_many_planned_cafes(
+    consultant_client, consultant, north, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    series = _series(consultant, north, 1)
+    url = reverse("cafes:series_edit", args=[series.pk])
+    small = _count(consultant_client, url)
+    for weeks in (12, 16, 20, 24, 28):  # months ahead, as beat would plan them over time
+        services.plan_series_cafes(series=series, now=timezone.now() + timedelta(weeks=weeks))
+    assert series.cafes.count() > 5
+    with django_assert_num_queries(small):
+        consultant_client.get(url)
