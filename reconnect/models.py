@@ -365,6 +365,8 @@ NOTIFICATION_KINDS = [
     ("cafe", _("Changes to cafés you have answered, and a free place for you")),
     ("care_link", _("Changes to your care team")),
     ("forum_circle", _("Invitations to circles in the forum")),
+    # The toolbox's gentle reminders (reading the crisis plan through every six months): toolbox.services.
+    ("toolbox", _("Reminders from your toolbox")),
     ("moderation", _("Moderation of your posts")),
     ("system", _("News about ReConnect and your account")),
 ]

@@ -27,18 +27,21 @@ def record_audit_event(*, actor, action, subject_user=None, obj=None, detail="")
 
 
 # --- Notifications -------------------------------------------------------------------------------------
-def notify(*, recipient, kind, text, link="") -> Notification:
+def notify(*, recipient, kind, text, link="", live=True) -> Notification:
     """Tell a person something is new. `text` must hold nothing sensitive: no post text, no names.
 
-    If the person wants this kind by e-mail, a content-free e-mail is sent after the commit.
+    If the person wants this kind by e-mail, a content-free e-mail is sent after the commit. live=False: the
+    caller sends the live badge update itself (a batch sends one for everyone with reconnect.live.send_to_users;
+    one trip to the channel layer per person costs milliseconds each).
     """
     with transaction.atomic():
         notification = Notification.objects.create(recipient=recipient, kind=kind, text=text[:200], link=link)
         User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
-    # The bell on the person's open pages counts it at once (reconnect/live.py).
-    from reconnect.live import send_to_user_on_commit
+    if live:
+        # The bell on the person's open pages counts it at once (reconnect/live.py).
+        from reconnect.live import send_to_user_on_commit
 
-    send_to_user_on_commit(recipient.pk, {"type": "live.badges", "notification": True})
+        send_to_user_on_commit(recipient.pk, {"type": "live.badges", "notification": True})
     if kind in recipient.email_notification_kinds:
         from reconnect.tasks import send_notification_email
 

@@ -256,7 +256,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Once a day: "read your crisis plan through" for plans unchanged for six months (sent once per period).
+    "toolbox-crisis-plan-review": {"task": "toolbox.send_crisis_plan_review_reminders", "schedule": 24 * 60 * 60},
+    # Every five minutes: café reminders that are due (each sent once, however often this runs).
+    "cafes-reminders": {"task": "cafes.send_due_reminders", "schedule": 5 * 60},
+    # Every six hours: plan the coming cafés of each recurring series (each day planned once).
+    "cafes-series": {"task": "cafes.plan_series_cafes", "schedule": 6 * 60 * 60},
+}
 CELERY_TIMEZONE = "Europe/Oslo"
 
 # Its own database (2), so emptying the broker's never drops live groups. Test runs with their own test

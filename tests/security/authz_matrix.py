@@ -284,6 +284,38 @@ ROWS = [
     Row("cafes:cancel", _url("cafes:cancel", lambda w: w.cafe.pk), may=("consultant", "admin_user"),
         get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
         unchanged=lambda world: world.cafe_state()),
+    # Recurring series: only the consultant and admins; an empty POST comes back as the form with its errors.
+    Row("cafes:series_list", _url("cafes:series_list"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_ALLOWED)),
+    Row("cafes:series_create", _url("cafes:series_create"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.series_state()),
+    Row("cafes:series_edit", _url("cafes:series_edit", lambda w: w.series.pk), may=("consultant", "admin_user"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.series_state()),
+    Row("cafes:series_stop", _url("cafes:series_stop", lambda w: w.series.pk), may=("consultant", "admin_user"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.series_state()),
+    # My own reminder choices: for members who answer cafés; an empty POST shows the form's errors. Nobody's
+    # request changes alice's choices.
+    Row("cafes:reminders", _url("cafes:reminders"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_FOUND, alice=OK, bob=OK),
+        unchanged=lambda world: world.reminder_state(), owners=("alice",)),
+    # My private calendar feed link: each person makes or turns off their own; nobody touches alice's.
+    Row("cafes:calendar", _url("cafes:calendar"),
+        get=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND), post=expect(NOT_ALLOWED)),
+    Row("cafes:calendar_new", _url("cafes:calendar_new"),
+        get=expect(NOT_ALLOWED), post=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND),
+        unchanged=lambda world: world.feed_state(), owners=("alice",)),
+    Row("cafes:calendar_off", _url("cafes:calendar_off"),
+        get=expect(NOT_ALLOWED), post=expect(OK, linked_provider=NOT_FOUND, unlinked_provider=NOT_FOUND),
+        unchanged=lambda world: world.feed_state(), owners=("alice",)),
+    # The feed a calendar app fetches without signing in: the secret link is the permission (like the
+    # invitation link), so whoever holds alice's link gets her feed, which names nobody. A tampered or revoked
+    # link is 404 (tests/cafes/test_feed.py).
+    Row("cafes:feed", _url("cafes:feed", lambda w: w.feed_token),
+        get=expect(OK, anonymous=OK), post=expect(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+        unchanged=lambda world: world.feed_state()),
     # --- Messaging: a service user and their care team (or the consultant); admins do not read messages ----
     # Alice's conversation with her linked provider: only the two of them reach it; everyone else gets 404.
     Row("messaging:inbox", _url("messaging:inbox"),
@@ -318,6 +350,33 @@ ROWS = [
     Row("messaging:attachment", _url("messaging:attachment", lambda w: w.chat_attachment.pk),
         may=("alice", "linked_provider"),
         get=expect(NOT_FOUND, alice=OK, linked_provider=OK), post=expect(NOT_ALLOWED)),
+    # --- Toolbox: each service user's own; providers see what is shared with them; the consultant and admins
+    # never see toolbox content (404). The own pages take no id: bob reaches his own (empty) plan, never alice's,
+    # and alice's plan and shares stay as they are whatever others POST.
+    Row("toolbox:index", _url("toolbox:index"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:crisis_plan", _url("toolbox:crisis_plan"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_ALLOWED)),
+    # An empty POST saves an empty plan (a plan may be empty): the owner's own, redirected to it.
+    Row("toolbox:crisis_plan_edit", _url("toolbox:crisis_plan_edit"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_FOUND, alice=OK, bob=OK),
+        unchanged=lambda world: world.toolbox_state(), owners=("alice",)),
+    Row("toolbox:crisis_plan_print", _url("toolbox:crisis_plan_print"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:crisis_plan_preview", _url("toolbox:crisis_plan_preview"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_ALLOWED)),
+    # A POST without a provider is told kindly that nothing can be shared that way (back to the plan).
+    Row("toolbox:share", _url("toolbox:share", "crisis_plan"),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK, bob=OK),
+        unchanged=lambda world: world.toolbox_state(), owners=("alice",)),
+    # What alice shares with her linked provider: only he reaches it. Each view of the shared plan writes the
+    # audit row alice sees under "Who has seen my data" (the one GET that writes, on purpose).
+    Row("toolbox:person", _url("toolbox:person", lambda w: w.alice.pk), may=("linked_provider",),
+        get=expect(NOT_FOUND, linked_provider=OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:shared_crisis_plan", _url("toolbox:shared_crisis_plan", lambda w: w.alice.pk),
+        may=("linked_provider",),
+        get=expect(NOT_FOUND, linked_provider=OK), post=expect(NOT_ALLOWED),
+        get_writes=("reconnect_auditevent",)),
 ]
 
 ROWS_BY_NAME = {row.name: row for row in ROWS}

@@ -228,6 +228,48 @@ def make_world(people):
         sorted(Rsvp.objects.filter(cafe=world.cafe).values_list("user_id", "answer", "show_me", "waitlisted_at")),
         Cafe.objects.count(),
     )
+    # A recurring café in alice's community (it plans its coming cafés), alice's reminder choices and her
+    # private calendar feed link (the token is the credential; only its hash is stored).
+    import datetime as _datetime
+
+    from cafes.models import CafeSeries, CalendarFeedToken, ReminderSettings
+
+    world.series = cafe_services.create_series(
+        by=people["consultant"], community=people["alice"].community, title="Alice's monthly café", weekday=1,
+        week=1, start_time=_datetime.time(18), end_time=_datetime.time(20), venue_name="Library",
+        address="Storgata 1", host=people["consultant"],
+    )
+    world.series_state = lambda: (
+        sorted(CafeSeries.objects.values_list("pk", "title", "weekday", "week", "active")),
+        Cafe.objects.count(), Cafe.objects.filter(status="cancelled").count(),
+    )
+    cafe_services.set_reminder_settings(user=people["alice"], early_hours=24, late_hours=2, remind_maybe=False,
+                                        by_email=True)
+    world.reminder_state = lambda: (
+        list(ReminderSettings.objects.filter(user=people["alice"]).values_list("early_hours", "late_hours",
+                                                                                "remind_maybe")),
+        type(people["alice"]).objects.get(pk=people["alice"].pk).email_notification_kinds,
+    )
+    world.feed_token = cafe_services.make_feed_link(user=people["alice"])
+    world.feed_state = lambda: sorted(
+        CalendarFeedToken.objects.filter(user=people["alice"]).values_list("token_hash", "revoked_at"))
+
+    # Toolbox: alice's crisis plan, shared with her linked provider (bob has no plan; the unlinked provider, the
+    # consultant and the admin never see toolbox content).
+    from toolbox import services as toolbox_services
+    from toolbox.models import CrisisPlan, Share
+
+    world.crisis_plan = toolbox_services.save_crisis_plan(
+        owner=people["alice"], texts={"warning_signs": "Alice's warning signs"}, people=[("Anne", "912 34 567")],
+        professionals=[],
+    )
+    toolbox_services.set_share(
+        owner=people["alice"], provider_id=people["linked_provider"].pk, module="crisis_plan", shared=True,
+    )
+    world.toolbox_state = lambda: (
+        list(CrisisPlan.objects.filter(owner=people["alice"]).values_list("warning_signs", "updated_at")),
+        sorted(Share.objects.values_list("owner_id", "provider_id", "module")),
+    )
 
     world.clients = {"anonymous": Client()}
     for role in ROLES[1:]:

@@ -100,6 +100,22 @@ PAGES = [
     ("consultant", lambda w: reverse("cafes:edit", args=[w["cafe"].pk])),
     ("consultant", lambda w: reverse("cafes:cancel", args=[w["cafe"].pk])),
     ("consultant", lambda w: reverse("cafes:create")),
+    # A recurring café in bob's community whose first café the canary peer is going to; bob's reminder choices,
+    # his calendar link page and his private feed (with the Harbour café, where the peer is going too).
+    ("consultant", lambda w: reverse("cafes:series_list")),
+    ("consultant", lambda w: reverse("cafes:series_edit", args=[w["cafe_series"].pk])),
+    ("consultant", lambda w: reverse("cafes:series_stop", args=[w["cafe_series"].pk])),
+    ("consultant", lambda w: reverse("cafes:series_create")),
+    ("bob", lambda w: reverse("cafes:detail", args=[w["cafe_series"].cafes.order_by("starts_at")[0].pk])),
+    ("bob", lambda w: reverse("cafes:reminders")),
+    ("bob", lambda w: reverse("cafes:calendar")),
+    ("bob", lambda w: reverse("cafes:feed", args=[w["cafe_feed_token"]])),
+    # Toolbox: bob's own crisis plan pages (his plan is empty; the suggestions name only his own providers).
+    ("bob", lambda w: reverse("toolbox:index")),
+    ("bob", lambda w: reverse("toolbox:crisis_plan")),
+    ("bob", lambda w: reverse("toolbox:crisis_plan_edit")),
+    ("bob", lambda w: reverse("toolbox:crisis_plan_print")),
+    ("bob", lambda w: reverse("toolbox:crisis_plan_preview")),
 ]
 
 
@@ -127,6 +143,9 @@ def canary_world(bob, consultant, admin_user, south):
     record_audit_event(actor=provider_user, subject_user=bob, action=AuditAction.SHARED_VIEWED, obj=bob)
     record_audit_event(actor=peer_user, subject_user=bob, action=AuditAction.MODERATION, detail="Seabird")
     record_audit_event(actor=provider_user, subject_user=consultant, action=AuditAction.SHARED_VIEWED)
+    # A share row naming a provider who was never bob's (the toolbox writes "provider:<id>"): no name on his log.
+    record_audit_event(actor=None, subject_user=bob, action=AuditAction.SHARE_REVOKED,
+                       detail=f"crisis_plan provider:{provider_user.pk}")
     # The provider's link to the peer (not to bob), which the consultant must not learn names from.
     CareLink.objects.create(provider=provider_user, service_user=peer_user)
     # An invitation to the newcomer that the ADMIN sent: the consultant did not type this address.
@@ -196,8 +215,15 @@ def canary_world(bob, consultant, admin_user, south):
     cafe_services.rsvp(user=peer_user, cafe=cafe, answer="going", show_me=True)
     cafe_services.rsvp(user=bob, cafe=cafe, answer="going", show_me=True)
     cafe_services.rsvp(user=newcomer_user, cafe=cafe, answer="going", show_me=True)
+    import datetime
+
+    cafe_series = cafe_services.create_series(
+        by=consultant, community=south, title="Harbour monthly", weekday=2, week=-1, start_time=datetime.time(17),
+        end_time=datetime.time(19), venue_name="Harbour house", address="Kaia 2", host=consultant,
+    )
+    cafe_services.rsvp(user=peer_user, cafe=cafe_series.cafes.order_by("starts_at")[0], answer="going", show_me=True)
     return {
-        "cafe": cafe,
+        "cafe": cafe, "cafe_series": cafe_series, "cafe_feed_token": cafe_services.make_feed_link(user=bob),
         "peer_conversation": peer_conversation, "bob_conversation": bob_conversation,
         "forum_circle": circle, "forum_circle_thread": circle_thread,
         "canaries": [peer, provider, newcomer], "peer": peer_user, "provider": provider_user,
