@@ -8,12 +8,12 @@
 Everything refused answers 404, exactly like what does not exist.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reconnect.models import CareLink, Role, User
-from toolbox.models import BUILT_MODULES, CrisisContact, CrisisPlan, Module, Share
+from toolbox.models import Activity, BUILT_MODULES, CrisisContact, CrisisPlan, Goal, Module, Share
 
 
 def has_own_toolbox(user) -> bool:
@@ -88,3 +88,61 @@ def get_shared_crisis_plan_for(provider, owner_id):
         .prefetch_related(_contacts())
     )
     return get_object_or_404(plans, owner_id=owner_id)
+
+
+# --- Goals and activities -----------------------------------------------------------------------------
+def _id_or_404(value):
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < value < 2**63:
+        raise Http404
+    return value
+
+
+def goals_with_progress(owner):
+    """`owner`'s goals, each with `planned` (activities tied to it) and `done` (of those, marked done): one query."""
+    return Goal.objects.filter(owner=owner).annotate(
+        planned=Count("activities"), done=Count("activities", filter=Q(activities__done_at__isnull=False)),
+    ).order_by("created_at", "pk")
+
+
+def own_goals(user):
+    check_has_own_toolbox(user)
+    return goals_with_progress(user)
+
+
+def own_goal(user, goal_id, *, for_update=False):
+    """`user`'s own goal `goal_id`, else 404 (someone else's goal answers exactly like no goal)."""
+    check_has_own_toolbox(user)
+    goals = Goal.objects.filter(owner=user)
+    if for_update:
+        goals = goals.select_for_update()
+    return get_object_or_404(goals, pk=_id_or_404(goal_id))
+
+
+def own_activity(user, activity_id, *, for_update=False):
+    check_has_own_toolbox(user)
+    activities = Activity.objects.filter(owner=user).select_related("goal")
+    if for_update:
+        activities = Activity.objects.filter(owner=user).select_for_update()
+    return get_object_or_404(activities, pk=_id_or_404(activity_id))
+
+
+def activities_between(owner, start, end):
+    """`owner`'s activities starting in [start, end), with their goals: one query."""
+    return Activity.objects.filter(owner=owner, starts_at__gte=start, starts_at__lt=end).select_related("goal") \
+        .order_by("starts_at", "pk")
+
+
+def get_shared_goals_owner_for(provider, owner_id):
+    """The service user `owner_id` if `provider` has an active care link to them and they share their goals and
+    activities with `provider`; else 404. Checked in one query on every request."""
+    check_is_provider(provider)
+    shared = Share.objects.filter(owner=OuterRef("pk"), provider=provider, module=Module.GOALS)
+    return get_object_or_404(
+        User.objects.filter(role=Role.SERVICE_USER, is_active=True)
+        .filter(Exists(shared), Exists(_active_link(provider, OuterRef("pk")))),
+        pk=_id_or_404(owner_id),
+    )

@@ -23,10 +23,29 @@ TEXTS = {
 PEOPLE = [("My sister Anne", "+47 912 34 567"), ("Ola from the café", "934 56 789")]
 
 
+GOALS = [
+    {"domain": "physical_health", "title": "Walk along the harbour three times a week",
+     "why": "I sleep better on the days I have been outside, and the dog loves it.",
+     "steps": "Put my shoes by the door\nWalk to the kiosk and back\nWalk the whole harbour", "status": "under_way"},
+    {"domain": "social_networks", "title": "Go to the ReConnect café",
+     "why": "I would like to meet people who know how it is.",
+     "steps": "Read about the café\nAsk Ola if he is going", "status": "not_started"},
+]
+# (goal index or None, days from this week's Monday, hour, title, done note or None)
+ACTIVITIES = [
+    (0, 0, 11, "Walk to the kiosk and back", "Windy, but I did it. Coffee at the kiosk."),
+    (0, 2, 11, "Walk along the harbour", None),
+    (1, 3, 18, "Ask Ola about the café", None),
+    (0, 4, 11, "Walk along the harbour", None),
+    (None, 5, 13, "Dinner at my sister's", None),
+]
+
+
 def load_demo(*, users_by_pseudonym) -> None:
     tor, kari = users_by_pseudonym.get(SERVICE_USER), users_by_pseudonym.get(PROVIDER)
     if tor is None or kari is None:
         return
+    _load_goals(tor, kari)
     # The suggestions' names (out-of-hours doctor, helpline) are written in Tor's language, as if he added them.
     with transaction.atomic(), translation.override(tor.preferred_language):
         if CrisisPlan.objects.filter(owner=tor).exists():
@@ -39,3 +58,27 @@ def load_demo(*, users_by_pseudonym) -> None:
             services.save_crisis_plan(owner=tor, texts=TEXTS, people=PEOPLE, professionals=current,
                                       add_suggestion=key)
         services.set_share(owner=tor, provider_id=kari.pk, module=Module.CRISIS_PLAN, shared=True)
+
+
+def _load_goals(tor, kari) -> None:
+    """Tor's two goals and a week of activities (the current week, whenever the demo is loaded), shared with Kari.
+    Once Tor has goals, nothing more is added."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from toolbox.models import Goal
+
+    with transaction.atomic():
+        if Goal.objects.filter(owner=tor).exists():
+            return
+        goals = [services.save_goal(owner=tor, **goal) for goal in GOALS]
+        monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+        for goal_index, day, hour, title, note in ACTIVITIES:
+            starts = timezone.make_aware(datetime.combine(monday + timedelta(days=day), time(hour)))
+            activity = services.save_activity(
+                owner=tor, title=title, starts_at=starts, goal_id=goals[goal_index].pk if goal_index is not None else None,
+            )
+            if note:
+                services.mark_activity_done(owner=tor, activity_id=activity.pk, note=note)
+        services.set_share(owner=tor, provider_id=kari.pk, module=Module.GOALS, shared=True)

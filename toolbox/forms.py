@@ -1,10 +1,13 @@
 """Toolbox forms: they validate and clean; toolbox.services does the writing (and checks again)."""
 
+from datetime import datetime, timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from toolbox import services
-from toolbox.models import CONTACTS_PER_STEP, CrisisContact, CrisisPlan
+from toolbox.models import CONTACTS_PER_STEP, CrisisContact, CrisisPlan, Goal, LifeDomain
 
 # Help under each free-text step: a few words of what people often write, never a test to pass.
 STEP_HELP = {
@@ -106,3 +109,105 @@ class CrisisPlanForm(forms.Form):
 
     def text_field(self, name):
         return self[name]
+
+
+# --- Goals and activities -----------------------------------------------------------------------------
+class GoalForm(forms.Form):
+    """A goal. No maxlength attributes: the browser would cut a long text silently; the server says how long."""
+
+    domain = forms.ChoiceField(label=_("Area of life"), choices=[("", _("Choose an area"))] + LifeDomain.choices,
+                               error_messages={"required": _("Please choose the area of life this goal belongs to."),
+                                               "invalid_choice": _("Please choose one of the areas in the list.")})
+    title = forms.CharField(label=_("My goal"), help_text=_("In a few words, for example “Walk to the shop on my own”."),
+                            error_messages={"required": _("Please write your goal in a few words.")})
+    why = forms.CharField(label=_("Why it matters to me"), required=False, strip=False,
+                          widget=forms.Textarea(attrs={"rows": 3}))
+    steps = forms.CharField(label=_("Small steps"), required=False, strip=False,
+                            help_text=_("One step a line, up to eight. Small is good."),
+                            widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(label=_("How far I have come"), choices=Goal.Status.choices,
+                               initial=Goal.Status.NOT_STARTED,
+                               error_messages={"invalid_choice": _("Please choose one of the statuses in the list.")})
+    target_date = forms.DateField(label=_("Target date (if you want one)"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  error_messages={"invalid": _("Please write the date as year-month-day, for "
+                                                               "example 2026-05-31.")})
+
+    def clean(self):
+        data = super().clean()
+        for name, check in (("title", services.clean_goal_title), ("why", services.clean_goal_why),
+                            ("steps", services.clean_goal_steps)):
+            if name in data:
+                try:
+                    data[name] = check(data[name])
+                except services.ToolboxError as exc:
+                    self.add_error(name, exc.message)
+        return data
+
+
+REMIND_CHOICES = [
+    ("", _("No reminder")),
+    ("0", _("When it starts")),
+    ("15", _("15 minutes before")),
+    ("60", _("1 hour before")),
+    ("180", _("3 hours before")),
+    ("1440", _("1 day before")),
+]
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=_("What I will do"),
+                            error_messages={"required": _("Please write what you will do, in a few words.")})
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          error_messages={"required": _("Please choose the day."),
+                                          "invalid": _("Please write the day as year-month-day, for example 2026-05-31.")})
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                            error_messages={"required": _("Please choose the time it starts."),
+                                            "invalid": _("Please write the time as hours:minutes, for example 14:30.")})
+    end = forms.TimeField(label=_("Until (if you want)"), required=False,
+                          widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                          error_messages={"invalid": _("Please write the time as hours:minutes, for example 15:30.")})
+    goal = forms.ChoiceField(label=_("For my goal"), required=False,
+                             error_messages={"invalid_choice": _("Please choose one of your own goals, or none.")})
+    remind = forms.ChoiceField(label=_("Remind me"), required=False, choices=REMIND_CHOICES,
+                               error_messages={"invalid_choice": _("Please choose one of the reminder times.")})
+    remind_by_email = forms.BooleanField(
+        label=_("Also send me an e-mail when the reminder comes (it says only that there is a reminder, nothing "
+                "about what you planned)"), required=False)
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", _("No goal"))] + [(str(goal.pk), goal.title) for goal in goals]
+
+    def clean(self):
+        data = super().clean()
+        if "title" in data:
+            try:
+                data["title"] = services.clean_activity_title(data["title"])
+            except services.ToolboxError as exc:
+                self.add_error("title", exc.message)
+        if data.get("day") and data.get("start"):
+            tz = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(datetime.combine(data["day"], data["start"]), tz)
+            data["ends_at"] = (timezone.make_aware(datetime.combine(data["day"], data["end"]), tz)
+                               if data.get("end") else None)
+            minutes = data.get("remind")
+            data["remind_at"] = data["starts_at"] - timedelta(minutes=int(minutes)) if minutes else None
+        return data
+
+    def activity_fields(self):
+        data = self.cleaned_data
+        return {"title": data["title"], "starts_at": data["starts_at"], "ends_at": data["ends_at"],
+                "goal_id": data.get("goal") or None, "remind_at": data["remind_at"],
+                "remind_by_email": data.get("remind_by_email", False)}
+
+
+class ActivityDoneForm(forms.Form):
+    note = forms.CharField(label=_("How did it go? (if you want to write it down)"), required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_note(self):
+        try:
+            return services.clean_activity_note(self.cleaned_data.get("note"))
+        except services.ToolboxError as exc:
+            raise forms.ValidationError(exc.message) from None

@@ -39,7 +39,7 @@ class Module(models.TextChoices):
 
 
 # The modules that have pages today; sharing is offered (and accepted by the service) only for these.
-BUILT_MODULES = (Module.CRISIS_PLAN,)
+BUILT_MODULES = (Module.GOALS, Module.CRISIS_PLAN)
 
 
 class Share(models.Model):
@@ -139,3 +139,122 @@ class CrisisContact(models.Model):
 
     def __str__(self):
         return f"CrisisContact #{self.pk}"
+
+
+# --- Goals and activities -------------------------------------------------------------------------------
+# Every free text of a goal or an activity is encrypted at rest: a goal's title and its steps say as much about a
+# person's health as its "why" does ("drink less on weekdays", "get out of bed before noon"), and the note on how
+# an activity went is a diary. The domain, the status and the dates stay plain: the pages sort and count by them.
+GOAL_TITLE_MAX = 120
+GOAL_WHY_MAX = 1000
+GOAL_STEP_MAX = 150
+GOAL_STEPS_MAX = 8
+ACTIVITY_TITLE_MAX = 120
+ACTIVITY_NOTE_MAX = 1000
+
+
+class LifeDomain(models.TextChoices):
+    """The Recovery Star's ten areas of life."""
+
+    MENTAL_HEALTH = "mental_health", _("Managing mental health")
+    PHYSICAL_HEALTH = "physical_health", _("Physical health and self-care")
+    LIVING_SKILLS = "living_skills", _("Living skills")
+    SOCIAL_NETWORKS = "social_networks", _("Social networks")
+    WORK = "work", _("Work")
+    RELATIONSHIPS = "relationships", _("Relationships")
+    ADDICTIVE_BEHAVIOUR = "addictive_behaviour", _("Addictive behaviour")
+    RESPONSIBILITIES = "responsibilities", _("Responsibilities")
+    IDENTITY = "identity", _("Identity and self-esteem")
+    TRUST_AND_HOPE = "trust_and_hope", _("Trust and hope")
+
+
+class GoalBook(models.Model):
+    """One per service user: what "goals and activities" as a whole means in the audit trail (a share of the
+    module, a provider's view of it), whatever goals come and go."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goal_book")
+    audit_label = _("your goals and activities")
+
+    def __str__(self):
+        return f"GoalBook #{self.pk}"
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        UNDER_WAY = "under_way", _("Under way")
+        REACHED = "reached", _("Reached")
+        PUT_ASIDE = "put_aside", _("Put aside")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goals",
+                              limit_choices_to={"role": "service_user"})
+    domain = models.CharField(_("Area of life"), max_length=30, choices=LifeDomain.choices)
+    title = EncryptedTextField(_("My goal"))
+    why = EncryptedTextField(_("Why it matters to me"), blank=True)
+    # The small steps, one a line (at most GOAL_STEPS_MAX).
+    steps = EncryptedTextField(_("Small steps"), blank=True)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    target_date = models.DateField(_("Target date"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    audit_label = _("your goals and activities")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(domain__in=[v for v, _l in LifeDomain.choices]),
+                                   name="toolbox_goal_known_domain"),
+            models.CheckConstraint(condition=models.Q(status__in=["not_started", "under_way", "reached", "put_aside"]),
+                                   name="toolbox_goal_known_status"),
+        ]
+        indexes = [models.Index(fields=["owner", "created_at"])]
+
+    def __str__(self):
+        return f"Goal #{self.pk}"
+
+    @property
+    def step_list(self):
+        return [line for line in (self.steps or "").split("\n") if line.strip()]
+
+
+class Activity(models.Model):
+    """Something planned on a date and time, maybe for a goal, maybe with a reminder; marked done afterwards."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities",
+                              limit_choices_to={"role": "service_user"})
+    goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities")
+    title = EncryptedTextField(_("What I will do"))
+    starts_at = models.DateTimeField(_("Starts"))
+    ends_at = models.DateTimeField(_("Ends"), null=True, blank=True)
+    remind_at = models.DateTimeField(_("Remind me"), null=True, blank=True)
+    remind_by_email = models.BooleanField(_("Also remind me by e-mail"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    note = EncryptedTextField(_("How it went"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    audit_label = _("your goals and activities")
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="toolbox_activity_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["owner", "starts_at"]), models.Index(fields=["remind_at"])]
+
+    def __str__(self):
+        return f"Activity #{self.pk}"
+
+
+class ActivityReminderSent(models.Model):
+    """The sent-once marker of an activity's reminder: claimed (INSERT ... ON CONFLICT DO NOTHING) in the same
+    transaction as the notification, so a sweep that runs twice, or two at once, sends it once. Keyed by the
+    reminder's moment too: moving the reminder to another time brings a reminder at the new time."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reminders_sent")
+    remind_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "remind_at"], name="toolbox_activity_reminder_once")]

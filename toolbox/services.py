@@ -8,8 +8,10 @@ sees on "Who has seen my data".
 import re
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,8 +22,9 @@ from reconnect.services import notify, record_audit_event
 from reconnect.userinput import UserFacingError
 from toolbox import access
 from toolbox.models import (
-    BUILT_MODULES, CONTACT_NAME_MAX, CONTACT_PHONE_MAX, CONTACTS_PER_STEP, PLAN_TEXT_MAX, REVIEW_AFTER,
-    CrisisContact, CrisisPlan, Module, Share,
+    ACTIVITY_NOTE_MAX, ACTIVITY_TITLE_MAX, BUILT_MODULES, CONTACT_NAME_MAX, CONTACT_PHONE_MAX, CONTACTS_PER_STEP,
+    GOAL_STEP_MAX, GOAL_STEPS_MAX, GOAL_TITLE_MAX, GOAL_WHY_MAX, PLAN_TEXT_MAX, REVIEW_AFTER, Activity,
+    ActivityReminderSent, CrisisContact, CrisisPlan, Goal, GoalBook, LifeDomain, Module, Share,
 )
 
 # The notification kind of toolbox reminders (reconnect.models.NOTIFICATION_KINDS).
@@ -156,7 +159,15 @@ def _module_object(*, owner, module):
     if module == Module.CRISIS_PLAN:
         plan, _created = CrisisPlan.objects.get_or_create(owner=owner)
         return plan
+    if module == Module.GOALS:
+        book, _created = GoalBook.objects.get_or_create(owner=owner)
+        return book
     raise ValueError(f"module {module!r} has no pages yet")
+
+
+def goal_book_of(owner):
+    """The object the audit rows of `owner`'s goals and activities point at."""
+    return _module_object(owner=owner, module=Module.GOALS)
 
 
 # --- Sharing ------------------------------------------------------------------------------------------
@@ -256,3 +267,178 @@ def send_crisis_plan_review_reminders(*, now=None) -> int:
 REVIEW_REMINDER_TEXT = gettext_lazy(
     "It is six months since you last changed your crisis plan. When you have a calm moment, read it through."
 )
+
+
+# --- Goals and activities -----------------------------------------------------------------------------
+def _too_long(text, limit, what):
+    if len(text) > limit:
+        raise ToolboxError(
+            _("%(what)s is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"what": what, "length": len(text), "max": limit}
+        )
+    return text
+
+
+def clean_goal_title(value) -> str:
+    title = " ".join((value or "").split())
+    if not title:
+        raise ToolboxError(_("Please write your goal in a few words."))
+    return _too_long(title, GOAL_TITLE_MAX, _("Your goal"))
+
+
+def clean_goal_why(value) -> str:
+    text = (value or "").replace("\r\n", "\n").strip()
+    return _too_long(text, GOAL_WHY_MAX, _("“Why it matters to me”"))
+
+
+def clean_goal_steps(value) -> str:
+    """The small steps, one a line, empty lines left out; each and their number within the limits."""
+    steps = [" ".join(line.split()) for line in (value or "").replace("\r\n", "\n").split("\n")]
+    steps = [step for step in steps if step]
+    if len(steps) > GOAL_STEPS_MAX:
+        raise ToolboxError(_("Please keep to %(max)s small steps or fewer (one a line); you wrote %(count)s.")
+                           % {"max": GOAL_STEPS_MAX, "count": len(steps)})
+    for step in steps:
+        _too_long(step, GOAL_STEP_MAX, _("A step"))
+    return "\n".join(steps)
+
+
+def clean_activity_title(value) -> str:
+    title = " ".join((value or "").split())
+    if not title:
+        raise ToolboxError(_("Please write what you will do, in a few words."))
+    return _too_long(title, ACTIVITY_TITLE_MAX, _("What you will do"))
+
+
+def clean_activity_note(value) -> str:
+    return _too_long((value or "").replace("\r\n", "\n").strip(), ACTIVITY_NOTE_MAX, _("Your note"))
+
+
+def save_goal(*, owner, domain, title, why="", steps="", status=Goal.Status.NOT_STARTED, target_date=None,
+              goal_id=None) -> Goal:
+    """Write a new goal for `owner`, or change their goal `goal_id` (someone else's or no such goal: 404)."""
+    access.check_has_own_toolbox(owner)
+    if domain not in LifeDomain.values:
+        raise ToolboxError(_("Please choose the area of life this goal belongs to."))
+    if status not in Goal.Status.values:
+        raise ToolboxError(_("Please choose how far you have come with this goal."))
+    fields = {
+        "domain": domain, "title": clean_goal_title(title), "why": clean_goal_why(why),
+        "steps": clean_goal_steps(steps), "status": status, "target_date": target_date,
+    }
+    with transaction.atomic():
+        if goal_id is None:
+            return Goal.objects.create(owner=owner, **fields)
+        goal = access.own_goal(owner, goal_id, for_update=True)
+        for name, value in fields.items():
+            setattr(goal, name, value)
+        goal.updated_at = timezone.now()
+        goal.save()
+        return goal
+
+
+def save_activity(*, owner, title, starts_at, ends_at=None, goal_id=None, remind_at=None, remind_by_email=False,
+                  activity_id=None, now=None) -> Activity:
+    """Plan an activity for `owner` (or change their activity `activity_id`). Refused, with nothing stored: an end
+    that is not after the start, a reminder at a moment that has passed or after the start, a goal that is not the
+    owner's own."""
+    access.check_has_own_toolbox(owner)
+    now = now or timezone.now()
+    title = clean_activity_title(title)
+    if starts_at is None:
+        raise ToolboxError(_("Please choose the day and time."))
+    if ends_at is not None and ends_at <= starts_at:
+        raise ToolboxError(_("The end comes before the start. Please choose an end time after the start."))
+    if remind_at is not None:
+        if remind_at <= now:
+            raise ToolboxError(_("That reminder time has already passed. Please choose a later reminder, or none."))
+        if remind_at > starts_at:
+            raise ToolboxError(_("The reminder would come after the activity has started. Please choose an "
+                                 "earlier reminder, or none."))
+    goal = None
+    if goal_id not in (None, ""):
+        goal = Goal.objects.filter(owner=owner, pk=goal_id).first() if _is_id(goal_id) else None
+        if goal is None:
+            raise ToolboxError(_("Please choose one of your own goals, or none."))
+    fields = {"title": title, "starts_at": starts_at, "ends_at": ends_at, "goal": goal, "remind_at": remind_at,
+              "remind_by_email": bool(remind_by_email and remind_at)}
+    with transaction.atomic():
+        if activity_id is None:
+            return Activity.objects.create(owner=owner, **fields)
+        activity = access.own_activity(owner, activity_id, for_update=True)
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        activity.save()
+        return activity
+
+
+def mark_activity_done(*, owner, activity_id, done=True, note="") -> Activity:
+    """Mark `owner`'s activity done, with an optional note on how it went (or not done after all)."""
+    note = clean_activity_note(note)
+    with transaction.atomic():
+        activity = access.own_activity(owner, activity_id, for_update=True)
+        activity.done_at = (activity.done_at or timezone.now()) if done else None
+        activity.note = note if done else ""
+        activity.save(update_fields=["done_at", "note"])
+        return activity
+
+
+def delete_activity(*, owner, activity_id) -> None:
+    with transaction.atomic():
+        access.own_activity(owner, activity_id, for_update=True).delete()
+
+
+# Content-free: it names neither the activity nor the goal (the bell and the e-mail may be seen by others).
+ACTIVITY_REMINDER_TEXT = gettext_lazy("A reminder of something you planned in your toolbox. Open your week to see it.")
+ACTIVITY_REMINDER_BATCH = 200
+
+
+def _claim_activity_reminders(pairs, now) -> set:
+    """Write the sent-once rows for [(activity id, remind_at)]; returns the activity ids this transaction claimed."""
+    if not pairs:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ActivityReminderSent._meta.db_table} (activity_id, remind_at, sent_at) "
+            "SELECT unnest(%s::bigint[]), unnest(%s::timestamptz[]), %s "
+            "ON CONFLICT (activity_id, remind_at) DO NOTHING RETURNING activity_id",
+            [[pk for pk, _at in pairs], [at for _pk, at in pairs], now],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def send_due_activity_reminders(*, now=None, batch_size=ACTIVITY_REMINDER_BATCH) -> int:
+    """Beat's sweep: every activity reminder whose moment has come (and whose activity is not done), exactly once.
+
+    Per batch, one transaction: find the due ones (skipping rows another sweep holds), claim their sent-once rows,
+    write the notifications; the e-mails go after the commit. A sweep that runs twice finds the rows and sends
+    nothing more; a reminder moved to a new time is sent at the new time. Returns how many were sent."""
+    from reconnect.tasks import send_notification_email
+
+    now = now or timezone.now()
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Activity.objects.filter(remind_at__lte=now, remind_at__gt=now - timedelta(days=1), done_at__isnull=True,
+                                        owner__is_active=True, owner__role=Role.SERVICE_USER)
+                .exclude(Exists(ActivityReminderSent.objects.filter(activity=OuterRef("pk"),
+                                                                    remind_at=OuterRef("remind_at"))))
+                .select_related("owner").select_for_update(of=("self",), skip_locked=True).order_by("pk")[:batch_size]
+            )
+            claimed = _claim_activity_reminders([(a.pk, a.remind_at) for a in batch], now)
+            for activity in batch:
+                if activity.pk not in claimed:
+                    continue
+                owner = activity.owner
+                with translation.override(owner.preferred_language):
+                    note = notify(recipient=owner, kind=TOOLBOX_NOTIFICATION_KIND, text=str(ACTIVITY_REMINDER_TEXT),
+                                  link=reverse("toolbox:week") + f"?week={timezone.localdate(activity.starts_at).isoformat()}")
+                # The person asked for an e-mail for this one; notify() already sends one if they want every
+                # toolbox reminder by e-mail, so not twice.
+                if activity.remind_by_email and TOOLBOX_NOTIFICATION_KIND not in owner.email_notification_kinds:
+                    transaction.on_commit(lambda pk=note.pk: send_notification_email.delay(pk), robust=True)
+        sent += len(claimed)
+        if len(batch) < batch_size:
+            break
+    return sent

@@ -10,3 +10,12 @@ def send_crisis_plan_review_reminders() -> int:
     from toolbox.services import send_crisis_plan_review_reminders as send
 
     return send()
+
+
+@shared_task(name="toolbox.send_due_activity_reminders")
+def send_due_activity_reminders() -> int:
+    """Run every few minutes by Celery beat: activity reminders whose time has come, each sent once however often
+    (or however many at once) this runs."""
+    from toolbox.services import send_due_activity_reminders as send
+
+    return send()

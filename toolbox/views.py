@@ -5,18 +5,22 @@ unless the provider has an active care link to that person AND the module is sha
 shared content writes an audit row the owner sees (the one kind of GET that writes, on purpose).
 """
 
+from datetime import date, datetime, time, timedelta
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from toolbox import access, services
-from toolbox.forms import CrisisPlanForm
+from toolbox.forms import ActivityDoneForm, ActivityForm, CrisisPlanForm, GoalForm
 from toolbox.models import BUILT_MODULES, CrisisContact, Module
 
 # Where each module's own page is, for the sharing form to come back to.
-MODULE_PAGES = {Module.CRISIS_PLAN: "toolbox:crisis_plan"}
+MODULE_PAGES = {Module.CRISIS_PLAN: "toolbox:crisis_plan", Module.GOALS: "toolbox:goals"}
 
 
 def _plan_context(plan):
@@ -35,7 +39,12 @@ def index(request):
     access.check_has_own_toolbox(request.user)
     plan = access.own_crisis_plan(request.user)
     shared_with = len(access.shared_provider_ids(request.user, Module.CRISIS_PLAN))
-    return render(request, "toolbox/index.html", {"plan": plan, "shared_with": shared_with})
+    start, end = _week_bounds(_week_start(None))
+    return render(request, "toolbox/index.html", {
+        "plan": plan, "shared_with": shared_with, "goal_count": access.own_goals(request.user).count(),
+        "week_count": access.activities_between(request.user, start, end).count(),
+        "goals_shared_with": len(access.shared_provider_ids(request.user, Module.GOALS)),
+    })
 
 
 def _sharing_rows(owner, module):
@@ -141,3 +150,146 @@ def shared_crisis_plan(request, user_id):
     services.record_shared_view(provider=request.user, owner=plan.owner, module=Module.CRISIS_PLAN, obj=plan)
     return render(request, "toolbox/shared_crisis_plan.html", {**_plan_context(plan), "owner": plan.owner})
 
+
+
+# --- Goals and activities -------------------------------------------------------------------------------
+def _week_start(value):
+    """The Monday of the week holding the date `value` (YYYY-MM-DD); this week for anything else."""
+    try:
+        day = date.fromisoformat((value or "")[:10])
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+def _week_bounds(monday):
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(monday, time.min), tz)
+    end = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min), tz)
+    return start, end
+
+
+def _week_days(owner, monday):
+    start, end = _week_bounds(monday)
+    activities = list(access.activities_between(owner, start, end))
+    days = []
+    for n in range(7):
+        day = monday + timedelta(days=n)
+        days.append({"day": day, "activities": [a for a in activities if timezone.localdate(a.starts_at) == day]})
+    return days, activities
+
+
+def _goals_context(owner):
+    goals = list(access.goals_with_progress(owner))
+    monday = _week_start(None)
+    days, activities = _week_days(owner, monday)
+    return {"goals": goals, "days": days, "week_activities": activities, "monday": monday,
+            "today": timezone.localdate()}
+
+
+@require_GET
+def goals(request):
+    """My goals, each with its progress, and who may see them."""
+    goals = list(access.own_goals(request.user))
+    return render(request, "toolbox/goals.html", {
+        "goals": goals, "sharing": _sharing_rows(request.user, Module.GOALS), "module": Module.GOALS,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, goal_id=None):
+    goal = access.own_goal(request.user, goal_id) if goal_id is not None else None
+    access.check_has_own_toolbox(request.user)
+    initial = {}
+    if goal is not None:
+        initial = {"domain": goal.domain, "title": goal.title, "why": goal.why, "steps": goal.steps,
+                   "status": goal.status, "target_date": goal.target_date}
+    form = GoalForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_goal(owner=request.user, goal_id=goal.pk if goal else None, **form.cleaned_data)
+        except services.ToolboxError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your goal is saved."))
+            return redirect("toolbox:goals")
+    return render(request, "toolbox/goal_edit.html", {"form": form, "goal": goal})
+
+
+@require_GET
+def week(request):
+    """The activities I have planned this week (or the week of ?week=YYYY-MM-DD), day by day."""
+    access.check_has_own_toolbox(request.user)
+    monday = _week_start(request.GET.get("week"))
+    days, activities = _week_days(request.user, monday)
+    return render(request, "toolbox/week.html", {
+        "days": days, "monday": monday, "sunday": monday + timedelta(days=6), "count": len(activities),
+        "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "this_week": _week_start(None), "today": timezone.localdate(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, activity_id=None):
+    access.check_has_own_toolbox(request.user)
+    activity = access.own_activity(request.user, activity_id) if activity_id is not None else None
+    goals = access.own_goals(request.user).only("pk", "title")
+    initial = {"goal": request.GET.get("goal", "")[:20], "day": request.GET.get("day", "")[:10] or None}
+    if activity is not None:
+        starts, ends = timezone.localtime(activity.starts_at), activity.ends_at and timezone.localtime(activity.ends_at)
+        minutes = int((activity.starts_at - activity.remind_at).total_seconds() // 60) if activity.remind_at else ""
+        initial = {"title": activity.title, "day": starts.date(), "start": starts.time(), "end": ends and ends.time(),
+                   "goal": str(activity.goal_id or ""), "remind": str(minutes),
+                   "remind_by_email": activity.remind_by_email}
+    form = ActivityForm(request.POST if request.method == "POST" else None, initial=initial, goals=goals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_activity(owner=request.user, activity_id=activity and activity.pk,
+                                           **form.activity_fields())
+        except services.ToolboxError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your activity is planned."))
+            return redirect(reverse("toolbox:week") + f"?week={timezone.localdate(saved.starts_at).isoformat()}")
+    return render(request, "toolbox/activity_edit.html", {"form": form, "activity": activity})
+
+
+@require_http_methods(["GET", "POST"])
+def activity_done(request, activity_id):
+    """Mark an activity done, with a note on how it went if I want one (or say it did not happen after all)."""
+    activity = access.own_activity(request.user, activity_id)
+    form = ActivityDoneForm(request.POST if request.method == "POST" else None, initial={"note": activity.note})
+    if request.method == "POST" and form.is_valid():
+        done = request.POST.get("done", "1") != "0"
+        services.mark_activity_done(owner=request.user, activity_id=activity.pk, done=done,
+                                    note=form.cleaned_data["note"])
+        messages.success(request, _("Well done. It is marked as done.") if done else _("It is no longer marked as done."))
+        return redirect(reverse("toolbox:week") + f"?week={timezone.localdate(activity.starts_at).isoformat()}")
+    return render(request, "toolbox/activity_done.html", {"form": form, "activity": activity})
+
+
+@require_POST
+def activity_delete(request, activity_id):
+    activity = access.own_activity(request.user, activity_id)
+    services.delete_activity(owner=request.user, activity_id=activity.pk)
+    messages.success(request, _("The activity is removed from your week."))
+    return redirect(reverse("toolbox:week") + f"?week={timezone.localdate(activity.starts_at).isoformat()}")
+
+
+@require_GET
+def goals_preview(request):
+    """What my provider sees of my goals and activities: the same template, without an audit row."""
+    access.check_has_own_toolbox(request.user)
+    return render(request, "toolbox/goals_preview.html", {
+        **_goals_context(request.user), "owner": request.user, "preview": True,
+        "shared_names": [row["name"] for row in _sharing_rows(request.user, Module.GOALS) if row["shared"]],
+    })
+
+
+@require_GET
+def shared_goals(request, user_id):
+    """Shared goals and this week's activities, read-only. Every view writes an audit row the owner sees."""
+    owner = access.get_shared_goals_owner_for(request.user, user_id)
+    services.record_shared_view(provider=request.user, owner=owner, module=Module.GOALS,
+                                obj=services.goal_book_of(owner))
+    return render(request, "toolbox/shared_goals.html", {**_goals_context(owner), "owner": owner})
