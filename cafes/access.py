@@ -21,7 +21,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cafes.models import Cafe, CafeSeries, CalendarFeedToken, ReminderSettings, Rsvp
+from cafes.models import (
+    Attendance, Cafe, CafeFeedback, CafeSeries, CalendarFeedToken, CompanionMatch, CompanionRequest, ReminderSettings, Rsvp,
+)
 from reconnect.models import Role, hash_token
 
 READER_ROLES = (Role.SERVICE_USER, Role.CONSULTANT, Role.ADMIN)
@@ -193,3 +195,150 @@ def cafes_in_feed(user):
     since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
     return cafes_visible_to(user).filter(Q(Exists(with_place)) | Q(host_id=user.pk), ends_at__gt=since).order_by(
         "starts_at", "pk")
+
+
+# --- Getting there together ---------------------------------------------------------------------------
+# Requests are private: a person sees their own, the open requests that pair with theirs for the same café (by
+# pseudonym and note only), and their matches. The consultant sees open requests of upcoming cafés. Nobody
+# else sees anything of them.
+def own_requests(user, cafe):
+    """`user`'s open requests for `cafe`."""
+    return list(CompanionRequest.objects.filter(cafe=cafe, user_id=user.pk, closed_at__isnull=True).order_by("pk"))
+
+
+def get_own_request(user, request_id):
+    """`user`'s own open request `request_id`, else 404."""
+    return get_object_or_404(CompanionRequest.objects.select_related("cafe"), pk=request_id, user_id=user.pk,
+                             closed_at__isnull=True)
+
+
+def suggestions_for(user, cafe, mine):
+    """For each of `user`'s open requests, the open requests of others for the same café that pair with it
+    (an offer for a wish, a wish for an offer), of people in the same community as the café, not yet
+    proposed: a list of (my request, [their requests])."""
+    kinds = {request.partner_kind for request in mine}
+    if not kinds:
+        return []
+    others = list(
+        CompanionRequest.objects.filter(cafe=cafe, kind__in=kinds, closed_at__isnull=True, user__is_active=True,
+                                        user__community_id=cafe.community_id)
+        .exclude(user_id=user.pk).select_related("user").only("kind", "note", "user__pseudonym", "cafe_id")
+        .order_by("created_at", "pk")
+    )
+    paired = set()
+    for wanted, offered in CompanionMatch.objects.filter(
+            Q(wanted__in=mine) | Q(offered__in=mine)).values_list("wanted_id", "offered_id"):
+        paired.add((wanted, offered))
+    result = []
+    for request in mine:
+        theirs = [other for other in others if other.kind == request.partner_kind
+                  and ((other.pk, request.pk) if request.is_offer else (request.pk, other.pk)) not in paired]
+        result.append((request, theirs))
+    return result
+
+
+def get_open_request_for_cafe(user, cafe, request_id):
+    """Another person's open request for `cafe` that `user` may pair with, else 404."""
+    try:
+        request_id = int(request_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(
+        CompanionRequest.objects.select_related("user", "cafe").exclude(user_id=user.pk),
+        pk=request_id, cafe=cafe, closed_at__isnull=True, user__community_id=cafe.community_id,
+    )
+
+
+def matches_of(user, cafe=None):
+    """`user`'s matches (proposed, agreed or declined), newest first."""
+    matches = CompanionMatch.objects.filter(Q(wanted__user_id=user.pk) | Q(offered__user_id=user.pk))
+    if cafe is not None:
+        matches = matches.filter(wanted__cafe=cafe)
+    return matches.select_related("wanted__user", "offered__user", "wanted__cafe").order_by("-created_at", "-pk")
+
+
+def get_match_for(user, match_id):
+    """The match `match_id` if `user` is one of its two people, else 404 (also for the consultant)."""
+    if not can_answer(user):
+        raise Http404
+    return get_object_or_404(matches_of(user), pk=match_id)
+
+
+def open_requests_for_manager(user):
+    """Open requests of upcoming, planned cafés that no agreed match answers yet, for the consultant."""
+    if not can_manage_cafes(user):
+        return CompanionRequest.objects.none()
+    agreed = CompanionMatch.objects.filter(Q(wanted=OuterRef("pk")) | Q(offered=OuterRef("pk")),
+                                           status=CompanionMatch.Status.ACCEPTED)
+    return (CompanionRequest.objects.filter(closed_at__isnull=True, cafe__status=Cafe.Status.PLANNED,
+                                            cafe__starts_at__gt=timezone.now())
+            .exclude(Exists(agreed)).select_related("user", "cafe", "cafe__community")
+            .only("kind", "note", "created_at", "user__pseudonym", "cafe__title", "cafe__starts_at",
+                  "cafe__community__name")
+            .order_by("cafe__starts_at", "cafe_id", "created_at", "pk"))
+
+
+# --- Attendance ---------------------------------------------------------------------------------------
+def attendance_checklist(user, cafe):
+    """For the consultant: everyone who answered (going, waiting, maybe, can't) and everyone marked as come
+    without answering, as (user id, pseudonym, answer or None, came)."""
+    check_can_manage_cafes(user)
+    came = set(Attendance.objects.filter(cafe=cafe).values_list("user_id", flat=True))
+    rows = [(r.user_id, r.user.pseudonym, r.get_answer_display(), r.user_id in came)
+            for r in Rsvp.objects.filter(cafe=cafe).select_related("user").only(
+                "answer", "user__pseudonym", "cafe_id").order_by("user__pseudonym")]
+    answered = {row[0] for row in rows}
+    walk_ins = Attendance.objects.filter(cafe=cafe).exclude(user_id__in=answered).select_related("user").only(
+        "user__pseudonym", "cafe_id")
+    rows += [(a.user_id, a.user.pseudonym, None, True) for a in walk_ins]
+    return rows
+
+
+# --- "How was it" notes and the forum thread ----------------------------------------------------------
+def feedback_for(user, cafe):
+    """The anonymous notes about `cafe`, for those who manage cafés; none for anyone else."""
+    if not can_manage_cafes(user):
+        return []
+    return list(CafeFeedback.objects.filter(cafe=cafe).order_by("pk").values_list("text", flat=True))
+
+
+def can_leave_feedback(user, cafe) -> bool:
+    """True when `user` answered going or maybe, the café has started, and they have not left a note yet."""
+    if not can_answer(user) or cafe.is_cancelled or not cafe.has_started():
+        return False
+    return Rsvp.objects.filter(cafe=cafe, user_id=user.pk, answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.MAYBE],
+                               feedback_given__isnull=True).exists()
+
+
+def forum_thread_for(user, cafe):
+    """The café's forum thread if `user` may open it (so nobody sees a link to a thread they cannot open)."""
+    if cafe.forum_thread_id is None:
+        return None
+    from forum.access import threads_visible_to
+
+    return threads_visible_to(user).filter(pk=cafe.forum_thread_id).only("pk", "title").first()
+
+
+def threads_to_link(user, cafe):
+    """Board threads the consultant may link to `cafe`: the newest of the Café corner board (local to the café's
+    community, or for everyone)."""
+    if not can_manage_cafes(user):
+        return []
+    from cafes.services import cafe_corner_board
+    from forum.access import board_threads_visible_to
+
+    board = cafe_corner_board()
+    if board is None:
+        return []
+    return list(board_threads_visible_to(user).filter(board=board).filter(
+        Q(community__isnull=True) | Q(community_id=cafe.community_id)).order_by("-last_post_at", "-pk")
+        .only("pk", "title")[:30])
+
+
+def phone_numbers(user, match):
+    """(mine, theirs) for the match page: my own shared number (or ""), and the other person's only when we
+    have both shared ours (else "")."""
+    is_wanted = match.wanted.user_id == user.pk
+    mine = match.wanted_phone if is_wanted else match.offered_phone
+    theirs = match.offered_phone if is_wanted else match.wanted_phone
+    return mine, (theirs if mine and theirs else "")

@@ -1,5 +1,6 @@
 """A recurring café in each demo community ("the first Tuesday of every month, 18:00-20:00"), which plans the
-cafés of the coming weeks, with a few answers to the first of them. Called by `manage.py demo_data`.
+cafés of the coming weeks, with a few answers to the first of them, and one open request to walk in together
+(Snowfinch, going for the first time, in Nordvik). Called by `manage.py demo_data`.
 
 Idempotent: a community that already has a series is left as it is. Written through cafes.services, so the
 counters (and the waitlist, had the places run out) are as in real use.
@@ -31,6 +32,11 @@ CAFES = [
      [("Willow", "going", True), ("Teacup", "going", True), ("Riverstone", "maybe", False)]),
 ]
 
+# (community slug, pseudonym, kind, note): an open "getting there together" request for the first café.
+COMPANION_REQUESTS = [
+    ("nordvik", "Snowfinch", "companion_wanted", "Første gang for meg. Fint å møtes utenfor og gå inn sammen."),
+]
+
 
 def load_demo(*, users_by_pseudonym) -> None:
     consultant = users_by_pseudonym.get(CONSULTANT)
@@ -53,3 +59,7 @@ def load_demo(*, users_by_pseudonym) -> None:
                 member = users_by_pseudonym.get(pseudonym)
                 if cafe is not None and member is not None and member.community_id == community.pk:
                     services.rsvp(user=member, cafe=cafe, answer=answer, show_me=show_me)
+            for request_slug, pseudonym, kind, note in COMPANION_REQUESTS:
+                member = users_by_pseudonym.get(pseudonym)
+                if request_slug == slug and cafe is not None and member is not None:
+                    services.ask_or_offer(user=member, cafe=cafe, kind=kind, note=note)

@@ -238,3 +238,87 @@ class ReminderSettingsForm(forms.Form):
         label=_("Also send me an e-mail"), required=False,
         help_text=_("The e-mail says only that there is something new in ReConnect, nothing about the café."),
     )
+
+
+# --- Getting there together ---------------------------------------------------------------------------
+class CompanionRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What would you like?"), widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose what you would like: company or a ride, asked for or offered."),
+            "invalid_choice": _("Please choose what you would like: company or a ride, asked for or offered."),
+        },
+    )
+    note = forms.CharField(
+        label=_("A short note (optional)"), required=False, max_length=200 * 4,
+        help_text=_("For example “I'll come by bus” or “I'm a bit nervous”. Please no phone numbers, e-mail "
+                    "addresses or real names."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cafes.models import CompanionRequest
+
+        self.fields["kind"].choices = CompanionRequest.Kind.choices
+
+    def clean_note(self):
+        return _check(services.clean_note, self.cleaned_data.get("note"))
+
+
+class MatchMessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        help_text=_("Up to 500 characters, for example where to meet. No phone numbers or e-mail addresses."),
+        error_messages={"required": _("Please write a message before sending it.")},
+    )
+
+
+class AttendanceForm(forms.Form):
+    came = forms.MultipleChoiceField(label=_("Who came"), required=False, widget=forms.CheckboxSelectMultiple)
+    add = forms.CharField(
+        label=_("Also came, without answering (pseudonyms, separated by commas)"), required=False, max_length=2000,
+    )
+
+    def __init__(self, *args, checklist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["came"].choices = [
+            (str(pk), f"{pseudonym} ({answer})" if answer else pseudonym) for pk, pseudonym, answer, _came in checklist
+        ]
+        if not self.is_bound:
+            self.initial["came"] = [str(pk) for pk, _p, _a, came in checklist if came]
+
+    def pseudonyms(self):
+        return [p for p in (self.cleaned_data.get("add") or "").split(",") if p.strip()]
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(
+        label=_("How was it?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        help_text=_("Up to 1,000 characters. Your note goes to the service user consultant without your "
+                    "pseudonym: nobody can see who wrote it."),
+        error_messages={"required": _("Please write a few words before sending.")},
+    )
+
+
+class ForumThreadForm(forms.Form):
+    thread = forms.TypedChoiceField(label=_("Link a thread in the Café corner"), required=False, coerce=int,
+                                    empty_value=None)
+
+    def __init__(self, *args, threads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["thread"].choices = [("", _("No thread"))] + [(t.pk, t.title) for t in threads]
+
+
+class SharePhoneForm(forms.Form):
+    share = forms.BooleanField(label=_("Share my phone number"), required=False,
+                               help_text=_("Only the person you are going with sees it, and only if they share "
+                                           "theirs too. Untick to stop sharing."))
+    phone = forms.CharField(label=_("My phone number"), required=False, max_length=40)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("share"):
+            data["phone"] = _check(services.clean_phone, data.get("phone"))
+        else:
+            data["phone"] = ""
+        return data

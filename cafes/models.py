@@ -13,13 +13,18 @@ Built beside them (second slice):
 - the calendar feed: `CalendarFeedToken(user, token_hash, revoked_at)`; the feed uses `Cafe.sequence` so
   calendar apps notice a moved or cancelled café.
 
-Later parts of the café issue fit beside these models without changing them (see the README's Cafés section):
-- getting there together: `CompanionRequest(cafe, user, kind=companion/ride_wanted/ride_offered)` and a
-  `CompanionMatch` joining two requests that both accept, with a short message thread of its own;
-- attendance: an `attended` flag (nullable: not marked yet) on `Rsvp`, or an `Attendance` row for people who
-  came without answering; "how was it" notes as `CafeFeedback(cafe, text)` with no author column at all;
-- the forum's café-corner thread: a nullable `Cafe.forum_thread_id` (cafes may import forum, DESIGN.md).
+Third slice, beside them:
+- getting there together: `CompanionRequest(cafe, user, kind)` (a wish or an offer of company or a ride, with a
+  short note), `CompanionMatch(wanted, offered)` proposed by one side and accepted by the other, with its own
+  `MatchMessage`s and each side's optional phone number (encrypted, shown only when both share);
+- attendance: `Attendance(cafe, user)` rows marked by the consultant (people who answered and walk-ins), with
+  `Cafe.attended_count` kept on write for the statistics;
+- "how was it" notes: `CafeFeedback(cafe, text, day)` with no author column at all, and `FeedbackGiven(rsvp)`
+  keeping one note per person and café without saying which note is whose;
+- the forum's café-corner thread: a nullable `Cafe.forum_thread` (cafes may import forum, DESIGN.md).
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +32,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from reconnect.fields import EncryptedTextField
 
 TITLE_MAX = 120
 VENUE_MAX = 120
@@ -72,6 +79,8 @@ class Cafe(models.Model):
     going_count = models.PositiveIntegerField(default=0)
     maybe_count = models.PositiveIntegerField(default=0)
     waitlist_count = models.PositiveIntegerField(default=0)
+    # How many came, marked by the consultant after the café (cafes.services.mark_attendance); None: not marked.
+    attended_count = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -84,6 +93,11 @@ class Cafe(models.Model):
         related_name="cafes",
     )
     series_date = models.DateField(null=True, blank=True)
+    # The forum thread for before-and-after talk (usually in the "Café corner" board, local to the community).
+    forum_thread = models.ForeignKey(
+        "forum.Thread", verbose_name=_("forum thread"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("café")
@@ -347,3 +361,130 @@ class CalendarFeedToken(models.Model):
             models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
                                     name="feed_one_live_link_per_user"),
         ]
+
+
+# --- Getting there together ---------------------------------------------------------------------------
+NOTE_MAX = 200
+MATCH_MESSAGE_MAX = 500
+
+
+class CompanionRequest(models.Model):
+    """A member's private wish to get to a café with someone: to meet a companion before and walk in together,
+    or a ride; or an offer of either. Only the person, those they are matched with (by pseudonym) and the
+    consultant see it. It closes when they withdraw, answer "can't come", or the café is cancelled."""
+
+    class Kind(models.TextChoices):
+        COMPANION_WANTED = "companion_wanted", _("I'd like to meet someone before and walk in together")
+        COMPANION_OFFERED = "companion_offered", _("I can meet someone before and walk in together")
+        RIDE_WANTED = "ride_wanted", _("I'd like a ride")
+        RIDE_OFFERED = "ride_offered", _("I can offer a ride")
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="companion_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cafe_companion_requests")
+    kind = models.CharField(_("what I'd like"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("a short note (optional)"), max_length=NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("getting-there request")
+        verbose_name_plural = _("getting-there requests")
+        constraints = [
+            models.UniqueConstraint(fields=["cafe", "user", "kind"], condition=Q(closed_at__isnull=True),
+                                    name="companion_one_open_per_kind"),
+        ]
+        indexes = [models.Index(fields=["cafe", "kind"], condition=Q(closed_at__isnull=True),
+                                name="companion_open_by_kind")]
+
+    @property
+    def is_offer(self):
+        return self.kind.endswith("_offered")
+
+    @property
+    def partner_kind(self):
+        """The kind of request this one pairs with: a wish with the matching offer, and back."""
+        base, side = self.kind.rsplit("_", 1)
+        return f"{base}_{'wanted' if side == 'offered' else 'offered'}"
+
+
+class CompanionMatch(models.Model):
+    """A wish and an offer for the same café, proposed by one of the two and accepted (or declined) by the other.
+    Once accepted, the two can send each other short messages here; their contact details are never shown."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Agreed")
+        DECLINED = "declined", _("Declined")
+
+    wanted = models.ForeignKey(CompanionRequest, on_delete=models.CASCADE, related_name="matches_as_wanted")
+    offered = models.ForeignKey(CompanionRequest, on_delete=models.CASCADE, related_name="matches_as_offered")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # "Share my phone number", each side's own choice: stored only when given, encrypted, and shown to the other
+    # person only once both have given theirs (see cafes.access.phone_numbers). Empty: not shared.
+    wanted_phone = EncryptedTextField(blank=True)
+    offered_phone = EncryptedTextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wanted", "offered"], name="companion_match_once"),
+            models.CheckConstraint(condition=~Q(wanted=F("offered")), name="companion_match_two_requests"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("cafes:match", args=[self.pk])
+
+
+class MatchMessage(models.Model):
+    """A short plain-text message between the two people of an agreed match (shown escaped)."""
+
+    match = models.ForeignKey(CompanionMatch, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=MATCH_MESSAGE_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+# --- Attendance ---------------------------------------------------------------------------------------
+class Attendance(models.Model):
+    """Someone came to a café, marked by the consultant afterwards: people who answered, and people who came
+    without answering (added by pseudonym). `Cafe.attended_count` is kept on write for the statistics."""
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cafe_attendances")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cafe", "user"], name="attendance_once_per_cafe")]
+
+
+# --- "How was it" notes -------------------------------------------------------------------------------
+FEEDBACK_MAX = 1000
+
+
+class CafeFeedback(models.Model):
+    """A short anonymous note about a café for the consultant. There is no author column at all, and no time
+    finer than the day: nothing here says who wrote it. `FeedbackGiven` keeps "one note per person per café"."""
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="feedback")
+    text = models.TextField(max_length=FEEDBACK_MAX)
+    day = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("“how was it” note")
+        verbose_name_plural = _("“how was it” notes")
+
+
+class FeedbackGiven(models.Model):
+    """A marker that the person behind `rsvp` has left their note for its café (one per RSVP, enforced by the
+    primary key). It is kept apart from the note on purpose, with a random id and no time at all, so the two
+    cannot be joined or lined up in order: the consultant (or anyone with the database) can know *that*
+    someone left a note, never *which* note is theirs."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    rsvp = models.OneToOneField(Rsvp, on_delete=models.CASCADE, related_name="feedback_given")

@@ -15,15 +15,17 @@ from django.db.models import (
     Case, Count, DateTimeField, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cafes import access
 from cafes.models import (
-    ADDRESS_MAX, CAPACITY_MAX, DEFAULT_EARLY_HOURS, DEFAULT_LATE_HOURS, EARLY_CHOICES, LATE_CHOICES,
-    SERIES_WEEKS_AHEAD, TEXT_MAX, TITLE_MAX, TOPIC_MAX, VENUE_MAX, Cafe,
-    CalendarFeedToken, CafeSeries, ReminderSent, ReminderSettings, Rsvp,
+    ADDRESS_MAX, CAPACITY_MAX, DEFAULT_EARLY_HOURS, DEFAULT_LATE_HOURS, EARLY_CHOICES, FEEDBACK_MAX, LATE_CHOICES,
+    MATCH_MESSAGE_MAX, NOTE_MAX, SERIES_WEEKS_AHEAD, TEXT_MAX, TITLE_MAX, TOPIC_MAX, VENUE_MAX, Attendance, Cafe,
+    CafeFeedback, CafeSeries, CalendarFeedToken, CompanionMatch, CompanionRequest, FeedbackGiven, MatchMessage,
+    ReminderSent, ReminderSettings, Rsvp,
 )
 from reconnect.models import Community, Role, User, hash_token
 from reconnect.services import notify, set_notification_email_kinds
@@ -234,6 +236,7 @@ def cancel_cafe(*, cafe, by) -> bool:
         Cafe.objects.filter(pk=locked.pk).update(
             status=Cafe.Status.CANCELLED, cancelled_at=now, updated_at=now, sequence=locked.sequence + 1
         )
+        close_requests_of(cafe=locked)
         cafe.status, cafe.cancelled_at, cafe.updated_at, cafe.sequence = (
             Cafe.Status.CANCELLED, now, now, locked.sequence + 1
         )
@@ -319,6 +322,8 @@ def rsvp(*, user, cafe, answer, show_me=False) -> Rsvp:
             )
             current.save(update_fields=["answer", "waitlisted_at", "show_me", "updated_at"])
         promoted = _fill_free_places(locked) if had_place and not current.has_place else []
+        if answer == Rsvp.Answer.CANT:
+            close_requests_of(cafe=locked, user=user)
         _recount(locked)
         for other in promoted:
             _notify(recipient=other.user, cafe=locked, message=_PLACE_FOR_YOU)
@@ -621,3 +626,309 @@ def make_feed_link(*, user) -> str:
 def revoke_feed_link(*, user) -> bool:
     """Turn off `user`'s calendar feed link; False if there was none."""
     return bool(CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+# --- Getting there together ---------------------------------------------------------------------------
+def _refuse_contact_details(text, *, what):
+    """Refuse phone numbers, e-mail addresses and other identifying details (the forum's privacy check)."""
+    from forum.checks import check_privacy
+
+    findings = check_privacy(text)
+    if findings:
+        raise CafeError(_("%(what)s seems to contain a detail that can identify you (%(kind)s). Please leave it "
+                          "out: phone numbers, e-mail addresses and real names are not shared here.") % {
+            "what": what, "kind": str(findings[0].kind.label).lower()})
+
+
+def clean_note(note) -> str:
+    note = " ".join((note or "").split())
+    if len(note) > NOTE_MAX:
+        raise CafeError(_("The note is %(length)s characters long. Please shorten it to %(max)s characters or "
+                          "fewer.") % {"length": len(note), "max": NOTE_MAX})
+    if note:
+        _refuse_contact_details(note, what=_("The note"))
+    return note
+
+
+def ask_or_offer(*, user, cafe, kind, note="") -> CompanionRequest:
+    """Ask privately for a companion or a ride to `cafe`, or offer one. Only for people who answered going or
+    maybe, until the café starts; one open request of each kind per person and café."""
+    if kind not in CompanionRequest.Kind.values:
+        raise CafeError(_("Please choose what you would like: company or a ride, asked for or offered."))
+    if not access.can_answer(user):
+        raise PermissionDenied
+    if user.community_id != cafe.community_id:
+        raise CafeError(_("Getting there together is arranged among members of the café's own community."))
+    note = clean_note(note)
+    with transaction.atomic():
+        locked = access.cafes_visible_to(user).select_for_update(of=("self",)).filter(pk=cafe.pk).first()
+        if locked is None or not locked.accepts_answers():
+            raise CafeError(_("This café has started or been cancelled, so getting there together can no longer "
+                              "be arranged."))
+        if not Rsvp.objects.filter(cafe=locked, user=user,
+                                   answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.MAYBE]).exists():
+            raise CafeError(_("Please answer going or maybe first; then you can ask for company or offer it."))
+        existing = CompanionRequest.objects.filter(cafe=locked, user=user, kind=kind, closed_at__isnull=True).first()
+        if existing is not None:
+            if existing.note != note:
+                existing.note = note
+                existing.save(update_fields=["note"])
+            return existing
+        created = CompanionRequest.objects.create(cafe=locked, user=user, kind=kind, note=note)
+        # Those already waiting for what this request offers (or offering what it asks for) hear of it.
+        waiting = CompanionRequest.objects.filter(
+            cafe=locked, kind=created.partner_kind, closed_at__isnull=True, user__community_id=locked.community_id,
+        ).exclude(user=user).select_related("user")
+        for other in waiting:
+            if other.user.is_active:
+                with translation.override(other.user.preferred_language):
+                    notify(recipient=other.user, kind=NOTIFICATION_KIND,
+                           text=str(gettext_lazy("Someone going to the same café could get there together with "
+                                                 "you. Have a look.")),
+                           link=reverse("cafes:together", args=[locked.pk]))
+        return created
+
+
+def _close(requests, now):
+    """Close open requests and decline the proposals still waiting on them."""
+    ids = list(requests.filter(closed_at__isnull=True).values_list("pk", flat=True))
+    if ids:
+        CompanionRequest.objects.filter(pk__in=ids).update(closed_at=now)
+        CompanionMatch.objects.filter(Q(wanted_id__in=ids) | Q(offered_id__in=ids),
+                                      status=CompanionMatch.Status.PROPOSED).update(
+            status=CompanionMatch.Status.DECLINED, answered_at=now)
+    return len(ids)
+
+
+def withdraw_request(*, user, request) -> bool:
+    """Close one's own request; False when it was closed already."""
+    if request.user_id != user.pk:
+        raise PermissionDenied
+    return _close(CompanionRequest.objects.filter(pk=request.pk), timezone.now()) > 0
+
+
+def close_requests_of(*, cafe, user=None) -> int:
+    """Close the open requests for `cafe` (of `user` only, if given): the café was cancelled or they can't come."""
+    requests = CompanionRequest.objects.filter(cafe=cafe)
+    if user is not None:
+        requests = requests.filter(user=user)
+    return _close(requests, timezone.now())
+
+
+def _notify_match(*, recipient, match, message):
+    if recipient.is_active:
+        with translation.override(recipient.preferred_language):
+            notify(recipient=recipient, kind=NOTIFICATION_KIND, text=str(message), link=match.get_absolute_url())
+
+
+def propose_match(*, user, own_request, other_request) -> CompanionMatch:
+    """Propose to get there together: one's own wish with another's offer (or one's offer with another's wish)
+    for the same café. The other person is told, without any detail, and accepts or declines."""
+    if own_request.user_id != user.pk:
+        raise PermissionDenied
+    if not access.can_answer(user) or user.community_id != own_request.cafe.community_id:
+        raise PermissionDenied
+    if other_request.user_id == user.pk:
+        raise CafeError(_("You cannot be matched with yourself. Please choose someone else's request."))
+    if (other_request.cafe_id != own_request.cafe_id or other_request.kind != own_request.partner_kind
+            or own_request.closed_at or other_request.closed_at
+            or other_request.user.community_id != own_request.cafe.community_id):
+        raise CafeError(_("These two requests do not go together, or one of them is no longer open. Please "
+                          "choose from the suggestions."))
+    if not own_request.cafe.accepts_answers():
+        raise CafeError(_("This café has started or been cancelled, so getting there together can no longer "
+                          "be arranged."))
+    wanted, offered = (other_request, own_request) if own_request.is_offer else (own_request, other_request)
+    with transaction.atomic():
+        match, created = CompanionMatch.objects.get_or_create(
+            wanted=wanted, offered=offered, defaults={"proposed_by": user})
+        if created:
+            _notify_match(recipient=other_request.user, match=match, message=gettext_lazy(
+                "Someone going to the same café would like to get there together with you. Have a look."))
+    return match
+
+
+def answer_match(*, user, match, accept) -> CompanionMatch:
+    """The person who did not propose accepts or declines; both are told when it is agreed."""
+    if user.pk not in (match.wanted.user_id, match.offered.user_id):
+        raise PermissionDenied
+    if match.proposed_by_id == user.pk:
+        raise CafeError(_("You proposed this, so the other person answers it."))
+    with transaction.atomic():
+        locked = CompanionMatch.objects.select_for_update().get(pk=match.pk)
+        if locked.status != CompanionMatch.Status.PROPOSED:
+            raise CafeError(_("This proposal has been answered already, or it is no longer open."))
+        locked.status = CompanionMatch.Status.ACCEPTED if accept else CompanionMatch.Status.DECLINED
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answered_at"])
+        if accept:
+            _notify_match(recipient=locked.proposed_by, match=locked, message=gettext_lazy(
+                "Your wish to get there together was accepted. You can now send each other a short message."))
+    match.status, match.answered_at = locked.status, locked.answered_at
+    return match
+
+
+def send_match_message(*, user, match, text) -> MatchMessage:
+    """A short plain-text message to the other person of an agreed match; no contact details."""
+    if user.pk not in (match.wanted.user_id, match.offered.user_id):
+        raise PermissionDenied
+    if match.status != CompanionMatch.Status.ACCEPTED:
+        raise CafeError(_("You can send messages once you have both agreed to get there together."))
+    if match.wanted.closed_at or match.offered.closed_at:
+        raise CafeError(_("One of you has withdrawn, or the café was cancelled, so messages can no longer be sent."))
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise CafeError(_("Please write a message before sending it."))
+    if len(text) > MATCH_MESSAGE_MAX:
+        raise CafeError(_("The message is %(length)s characters long. Please shorten it to %(max)s characters "
+                          "or fewer.") % {"length": len(text), "max": MATCH_MESSAGE_MAX})
+    _refuse_contact_details(text, what=_("The message"))
+    last = match.messages.order_by("-created_at", "-pk").first()
+    if last is not None and last.author_id == user.pk and last.text == text and (
+            timezone.now() - last.created_at).total_seconds() < 60:
+        return last  # the same form sent twice
+    message = MatchMessage.objects.create(match=match, author=user, text=text)
+    other = match.offered.user if match.wanted.user_id == user.pk else match.wanted.user
+    _notify_match(recipient=other, match=match, message=gettext_lazy(
+        "You have a new message about getting to the café together."))
+    return message
+
+
+# --- Attendance ---------------------------------------------------------------------------------------
+def mark_attendance(*, cafe, by, user_ids, add_pseudonyms=()) -> int:
+    """Mark who came, after the café has started: `user_ids` from the checklist of those who answered, and
+    people who came without answering, by pseudonym. Replaces the earlier marks; returns how many came."""
+    _check_manager(by)
+    if not cafe.has_started() or cafe.is_cancelled:
+        raise CafeError(_("Attendance can be marked once the café has started (and not for a cancelled café)."))
+    try:
+        ids = {int(pk) for pk in user_ids}
+    except (TypeError, ValueError):
+        raise CafeError(_("Please tick people on the list.")) from None
+    answered = set(Rsvp.objects.filter(cafe=cafe, user_id__in=ids).values_list("user_id", flat=True))
+    already = set(Attendance.objects.filter(cafe=cafe, user_id__in=ids).values_list("user_id", flat=True))
+    if ids - answered - already:
+        raise CafeError(_("Someone on the list did not answer this café. Please use the list as it is shown."))
+    for pseudonym in add_pseudonyms:
+        pseudonym = pseudonym.strip()
+        if not pseudonym:
+            continue
+        person = User.objects.filter(pseudonym__iexact=pseudonym, role=Role.SERVICE_USER, is_active=True).first()
+        if person is None:
+            raise CafeError(_("There is no member with the pseudonym “%(pseudonym)s”. Please check the spelling.")
+                            % {"pseudonym": pseudonym[:60]})
+        ids.add(person.pk)
+    with transaction.atomic():
+        locked = Cafe.objects.select_for_update().get(pk=cafe.pk)
+        Attendance.objects.filter(cafe=locked).exclude(user_id__in=ids).delete()
+        Attendance.objects.bulk_create([Attendance(cafe=locked, user_id=pk, marked_by=by) for pk in ids],
+                                       ignore_conflicts=True)
+        Cafe.objects.filter(pk=locked.pk).update(attended_count=len(ids))
+    cafe.attended_count = len(ids)
+    return len(ids)
+
+
+# --- "How was it" notes -------------------------------------------------------------------------------
+def leave_feedback(*, user, cafe, text) -> None:
+    """Leave a short anonymous note about `cafe` for the consultant: once the café has started, for people who
+    answered going or maybe, one per person. The note is stored without its author (see CafeFeedback)."""
+    if not access.can_answer(user):
+        raise PermissionDenied
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise CafeError(_("Please write a few words before sending."))
+    if len(text) > FEEDBACK_MAX:
+        raise CafeError(_("The note is %(length)s characters long. Please shorten it to %(max)s characters or "
+                          "fewer.") % {"length": len(text), "max": FEEDBACK_MAX})
+    if cafe.is_cancelled or not cafe.has_started():
+        raise CafeError(_("You can tell us how it was once the café has taken place."))
+    _refuse_contact_details(text, what=_("The note"))
+    with transaction.atomic():
+        rsvp = Rsvp.objects.select_for_update().filter(
+            cafe=cafe, user=user, answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.MAYBE]).first()
+        if rsvp is None:
+            raise CafeError(_("Only people who answered going or maybe can leave a note about this café."))
+        if FeedbackGiven.objects.filter(rsvp=rsvp).exists():
+            raise CafeError(_("You have already left a note about this café. Thank you!"))
+        FeedbackGiven.objects.create(rsvp=rsvp)
+        CafeFeedback.objects.create(cafe=cafe, text=text)
+
+
+# --- The forum's café-corner thread -------------------------------------------------------------------
+def cafe_corner_board():
+    """The forum's "Café corner" board (slug "kafe" or that English name), if there is an active one."""
+    from forum.models import Board
+
+    return Board.objects.filter(is_active=True).filter(Q(slug="kafe") | Q(name_en__iexact="Café corner")).first()
+
+
+def link_forum_thread(*, cafe, by, thread=None, create=False) -> Cafe:
+    """Point `cafe` at a forum thread for before-and-after talk: `thread` (a board thread the consultant can
+    see), a new thread in the Café corner board local to the café's community (`create`), or none."""
+    from forum import services as forum_services
+    from forum.access import threads_visible_to
+
+    _check_manager(by)
+    if create:
+        board = cafe_corner_board()
+        if board is None:
+            raise CafeError(_("There is no “Café corner” board in the forum yet, so a thread cannot be made "
+                              "there. You can link another thread instead."))
+        current = Cafe.objects.filter(pk=cafe.pk).values_list("forum_thread__board_id", flat=True).first()
+        if current == board.pk:
+            return cafe  # a form sent twice: the café already has its Café corner thread
+        local = timezone.localtime(cafe.starts_at)
+        try:
+            thread = forum_services.start_thread(
+                board=board, author=by, community=cafe.community,
+                title=f"{cafe.title}, {formats.date_format(local, 'DATE_FORMAT')}"[:120],
+                body=_("Talk here before and after the café: say what you look forward to, arrange to walk there "
+                       "together, and tell us how it was. Everyone is welcome to just read."),
+            )
+        except UserFacingError as exc:
+            raise CafeError(exc.message) from None
+    elif thread is not None:
+        if thread.board_id is None or not threads_visible_to(by).filter(pk=thread.pk).exists():
+            raise CafeError(_("Please choose a thread on one of the forum's boards."))
+    Cafe.objects.filter(pk=cafe.pk).update(forum_thread=thread, updated_at=timezone.now())
+    cafe.forum_thread = thread
+    return cafe
+
+
+# --- Sharing phone numbers in an agreed match (optional, both must choose) ------------------------------
+def clean_phone(phone) -> str:
+    """A phone number as typed, tidied; refused unless it has 8 to 15 digits and only + - ( ) and spaces."""
+    phone = " ".join((phone or "").split())
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not phone or len(phone) > 25 or not 8 <= len(digits) <= 15 or any(
+            not (ch.isdigit() or ch in "+-() ") for ch in phone):
+        raise CafeError(_("Please write a phone number with 8 to 15 digits, for example 412 34 567."))
+    return phone
+
+
+def share_phone(*, user, match, phone) -> bool:
+    """Share `user`'s phone number with the other person of an agreed match, or stop sharing (`phone` empty).
+    The number is stored encrypted and shown to the other only once both have shared theirs. Returns True when
+    both numbers are now shared."""
+    is_wanted = match.wanted.user_id == user.pk
+    if not is_wanted and match.offered.user_id != user.pk:
+        raise PermissionDenied
+    if match.status != CompanionMatch.Status.ACCEPTED or match.wanted.closed_at or match.offered.closed_at:
+        raise CafeError(_("Phone numbers can be shared only while you have both agreed to get there together."))
+    phone = clean_phone(phone) if phone else ""
+    field = "wanted_phone" if is_wanted else "offered_phone"
+    other_field = "offered_phone" if is_wanted else "wanted_phone"
+    with transaction.atomic():
+        locked = CompanionMatch.objects.select_for_update().get(pk=match.pk)
+        newly = phone and not getattr(locked, field)
+        setattr(locked, field, phone)
+        locked.save(update_fields=[field])
+        if newly:
+            other = match.offered.user if is_wanted else match.wanted.user
+            _notify_match(recipient=other, match=locked, message=gettext_lazy(
+                "The person you are going to the café with has chosen to share their phone number with you.")
+                if getattr(locked, other_field) else gettext_lazy(
+                "The person you are going to the café with would like to exchange phone numbers. Each of you sees "
+                "the other's number only if you choose to share yours too."))
+    setattr(match, field, phone)
+    return bool(phone and getattr(locked, other_field))

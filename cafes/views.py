@@ -14,7 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cafes import access, calendar, services
-from cafes.forms import CafeForm, CancelForm, ReminderSettingsForm, RsvpForm, SeriesForm, StopSeriesForm
+from cafes.forms import (
+    AttendanceForm, CafeForm, CancelForm, CompanionRequestForm, FeedbackForm, ForumThreadForm, MatchMessageForm, ReminderSettingsForm, RsvpForm,
+    SeriesForm, SharePhoneForm, StopSeriesForm,
+)
 from cafes.models import Rsvp
 from reconnect.userinput import within_rate_limit
 
@@ -105,6 +108,9 @@ def _detail_context(request, cafe, *, form=None):
         "is_visitor": user.community_id is not None and cafe.community_id != user.community_id,
         "can_manage": can_manage,
         "answers": _answer_groups(user, cafe) if can_manage else None,
+        "feedback": access.feedback_for(user, cafe),
+        "can_leave_feedback": access.can_leave_feedback(user, cafe),
+        "forum_thread": access.forum_thread_for(user, cafe),
     }
 
 
@@ -351,3 +357,222 @@ def feed(request, token):
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# --- Getting there together ---------------------------------------------------------------------------
+def _together_context(request, cafe, *, form=None):
+    user = request.user
+    mine = access.own_requests(user, cafe)
+    rsvp = access.own_rsvp(user, cafe)
+    return {
+        "cafe": cafe,
+        "my_rsvp": rsvp,
+        "can_ask": rsvp is not None and rsvp.answer in (Rsvp.Answer.GOING, Rsvp.Answer.MAYBE)
+        and cafe.accepts_answers(),
+        "form": form or CompanionRequestForm(),
+        "suggestions": access.suggestions_for(user, cafe, mine),
+        "matches": list(access.matches_of(user, cafe)),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@cafe_reader
+def together(request, cafe_id):
+    """My requests for company or a ride to this café, suggestions, and my matches; POST adds a request."""
+    cafe = access.get_cafe_for(request.user, cafe_id)
+    if not access.can_answer(request.user) or request.user.community_id != cafe.community_id:
+        raise Http404
+    form = CompanionRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ask_or_offer(user=request.user, cafe=cafe, kind=form.cleaned_data["kind"],
+                                  note=form.cleaned_data["note"])
+        except services.CafeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved. Only people going to this café who can help see it, by your "
+                                        "pseudonym, and the service user consultant."))
+            return redirect("cafes:together", cafe.pk)
+    return render(request, "cafes/together.html", _together_context(request, cafe, form=form))
+
+
+@require_POST
+@cafe_reader
+def together_withdraw(request, request_id):
+    own = access.get_own_request(request.user, request_id)
+    services.withdraw_request(user=request.user, request=own)
+    messages.success(request, _("Your request is withdrawn."))
+    return redirect("cafes:together", own.cafe_id)
+
+
+@require_POST
+@cafe_reader
+def together_propose(request, request_id):
+    """Propose to get there together with the person behind request `other` (POST), from my request."""
+    own = access.get_own_request(request.user, request_id)
+    other = access.get_open_request_for_cafe(request.user, own.cafe, request.POST.get("other"))
+    try:
+        match = services.propose_match(user=request.user, own_request=own, other_request=other)
+    except services.CafeError as exc:
+        messages.error(request, exc.message)
+        return redirect("cafes:together", own.cafe_id)
+    messages.success(request, _("Your proposal is sent. We will tell you when they answer."))
+    return redirect(match.get_absolute_url())
+
+
+def _match_context(request, match, *, form=None, phone_form=None):
+    user = request.user
+    other_request = match.offered if match.wanted.user_id == user.pk else match.wanted
+    my_phone, their_phone = access.phone_numbers(user, match)
+    return {
+        "my_phone": my_phone, "their_phone": their_phone,
+        "phone_form": phone_form or SharePhoneForm(initial={"share": bool(my_phone), "phone": my_phone}),
+        "is_open": not (match.wanted.closed_at or match.offered.closed_at),
+        "match": match, "cafe": match.wanted.cafe, "other": other_request.user.pseudonym,
+        "other_request": other_request, "i_proposed": match.proposed_by_id == user.pk,
+        "chat": list(match.messages.select_related("author").only("text", "created_at", "author__pseudonym",
+                                                                   "match_id")),
+        "form": form or MatchMessageForm(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@cafe_reader
+def match(request, match_id):
+    """One match: who (by pseudonym), its state, accept or decline, and the short messages once agreed."""
+    found = access.get_match_for(request.user, match_id)
+    form = MatchMessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not within_rate_limit(scope="cafes-match-message", user=request.user, limit=10):
+            form.add_error(None, _("You have sent many messages in a short time. Please wait a minute."))
+        else:
+            try:
+                services.send_match_message(user=request.user, match=found, text=form.cleaned_data["text"])
+            except services.CafeError as exc:
+                form.add_error("text", exc.message)
+            else:
+                messages.success(request, _("Your message is sent."))
+                return redirect(f"{found.get_absolute_url()}#messages")
+    return render(request, "cafes/match.html", _match_context(request, found, form=form))
+
+
+@require_POST
+@cafe_reader
+def match_answer(request, match_id):
+    found = access.get_match_for(request.user, match_id)
+    if request.POST.get("accept") not in ("0", "1"):
+        messages.error(request, _("Please choose yes or no."))
+        return redirect(found.get_absolute_url())
+    accept = request.POST["accept"] == "1"
+    try:
+        services.answer_match(user=request.user, match=found, accept=accept)
+    except services.CafeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You agreed to get there together. You can send a short message below.")
+                         if accept else _("You declined. Thank you for answering."))
+    return redirect(found.get_absolute_url())
+
+
+@require_GET
+@cafe_manager
+def together_open(request):
+    """For the consultant: open requests for upcoming cafés that nobody has agreed to yet."""
+    page = Paginator(access.open_requests_for_manager(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "cafes/together_open.html", {"page": page, "requests": page.object_list})
+
+
+# --- Attendance ---------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@cafe_manager
+def attendance(request, cafe_id):
+    """The consultant ticks who came, after the café has started."""
+    cafe = access.get_cafe_to_manage(request.user, cafe_id)
+    if not cafe.has_started() or cafe.is_cancelled:
+        messages.info(request, _("Attendance can be marked once the café has started (and not for a cancelled "
+                                 "café)."))
+        return redirect(cafe.get_absolute_url())
+    checklist = access.attendance_checklist(request.user, cafe)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, checklist=checklist)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.mark_attendance(cafe=cafe, by=request.user, user_ids=form.cleaned_data["came"],
+                                             add_pseudonyms=form.pseudonyms())
+        except services.CafeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Attendance saved: %(count)s came.") % {"count": count})
+            return redirect(cafe.get_absolute_url())
+    return render(request, "cafes/attendance.html", {"cafe": cafe, "form": form})
+
+
+# --- "How was it" notes -------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@cafe_reader
+def feedback(request, cafe_id):
+    """A short anonymous note about the café for the consultant, once it has taken place."""
+    cafe = access.get_cafe_for(request.user, cafe_id)
+    if not access.can_answer(request.user):
+        raise Http404
+    if not access.can_leave_feedback(request.user, cafe):
+        messages.info(request, _("You can leave one note about a café you answered, once it has taken place."))
+        return redirect(cafe.get_absolute_url())
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_feedback(user=request.user, cafe=cafe, text=form.cleaned_data["text"])
+        except services.CafeError as exc:
+            form.add_error("text", exc.message)
+        else:
+            messages.success(request, _("Thank you. Your note has gone to the service user consultant, without "
+                                        "your name."))
+            return redirect(cafe.get_absolute_url())
+    return render(request, "cafes/feedback.html", {"cafe": cafe, "form": form})
+
+
+# --- The forum's café-corner thread -------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@cafe_manager
+def forum_thread(request, cafe_id):
+    """The consultant links a Café corner thread to the café, makes a new one there, or removes the link."""
+    cafe = access.get_cafe_to_manage(request.user, cafe_id)
+    threads = access.threads_to_link(request.user, cafe)
+    form = ForumThreadForm(request.POST if request.method == "POST" else None, threads=threads,
+                           initial={"thread": cafe.forum_thread_id})
+    if request.method == "POST" and (request.POST.get("create") == "1" or form.is_valid()):
+        create = request.POST.get("create") == "1"
+        chosen = next((t for t in threads if t.pk == form.cleaned_data.get("thread")), None) if not create else None
+        try:
+            services.link_forum_thread(cafe=cafe, by=request.user, thread=chosen, create=create)
+        except services.CafeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The forum thread is linked to the café.") if cafe.forum_thread_id
+                             else _("The café has no forum thread now."))
+            return redirect(cafe.get_absolute_url())
+    return render(request, "cafes/forum_thread.html", {
+        "cafe": cafe, "form": form, "has_board": services.cafe_corner_board() is not None,
+    })
+
+
+@require_POST
+@cafe_reader
+def match_phone(request, match_id):
+    """Share my phone number with the other person of an agreed match, or stop sharing it."""
+    found = access.get_match_for(request.user, match_id)
+    form = SharePhoneForm(request.POST)
+    if form.is_valid():
+        try:
+            both = services.share_phone(user=request.user, match=found, phone=form.cleaned_data["phone"])
+        except services.CafeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not form.cleaned_data["phone"]:
+                messages.success(request, _("Your phone number is no longer shared."))
+            elif both:
+                messages.success(request, _("You have both shared your phone numbers."))
+            else:
+                messages.success(request, _("Your phone number will be shown once the other person shares theirs "
+                                            "too."))
+            return redirect(f"{found.get_absolute_url()}#phone")
+    return render(request, "cafes/match.html", _match_context(request, found, phone_form=form))

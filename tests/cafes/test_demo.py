@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from cafes.models import Cafe, CafeSeries, Rsvp
+from cafes.models import Cafe, CafeSeries, CompanionRequest, Rsvp
 
 
 def test_demo_data_starts_a_monthly_series_in_each_community_once_and_answers_its_first_cafe(db):
@@ -26,3 +26,7 @@ def test_demo_data_starts_a_monthly_series_in_each_community_once_and_answers_it
         first = cafes[0]
         assert (first.going_count, first.maybe_count) == (2, 1)
     assert Rsvp.objects.count() == 6
+    request = CompanionRequest.objects.select_related("user", "cafe__community").get()
+    assert (request.user.pseudonym, request.kind, request.cafe.community.slug) == (
+        "Snowfinch", "companion_wanted", "nordvik")
+    assert request.closed_at is None, "an open request the consultant sees on the open-requests page"
