@@ -259,6 +259,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # Once a day: "read your crisis plan through" for plans unchanged for six months (sent once per period).
     "toolbox-crisis-plan-review": {"task": "toolbox.send_crisis_plan_review_reminders", "schedule": 24 * 60 * 60},
+    # Every two minutes: reminders of planned activities that are due (each sent once, however often this runs).
+    "toolbox-activity-reminders": {"task": "toolbox.send_due_activity_reminders", "schedule": 2 * 60},
     # Every five minutes: café reminders that are due (each sent once, however often this runs).
     "cafes-reminders": {"task": "cafes.send_due_reminders", "schedule": 5 * 60},
     # Every six hours: plan the coming cafés of each recurring series (each day planned once).

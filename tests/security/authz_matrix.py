@@ -316,6 +316,43 @@ ROWS = [
     Row("cafes:feed", _url("cafes:feed", lambda w: w.feed_token),
         get=expect(OK, anonymous=OK), post=expect(NOT_ALLOWED, anonymous=NOT_ALLOWED),
         unchanged=lambda world: world.feed_state()),
+    # Getting there together: only alice (a member who answered) sees her café's page and her own requests and
+    # matches; the consultant and admins host rather than answer (404 here; they have the open-requests list).
+    # An empty POST shows the form's errors (200); proposing with no other request chosen is 404 for everyone.
+    Row("cafes:together", _url("cafes:together", lambda w: w.cafe.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.companion_state()),
+    Row("cafes:together_withdraw", _url("cafes:together_withdraw", lambda w: w.companion_request.pk),
+        may=("alice",), get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.companion_state()),
+    Row("cafes:together_propose", _url("cafes:together_propose", lambda w: w.companion_request.pk),
+        may=("alice",), get=expect(NOT_ALLOWED), post=expect(NOT_FOUND),
+        unchanged=lambda world: world.companion_state()),
+    Row("cafes:match", _url("cafes:match", lambda w: w.companion_match.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.companion_state()),
+    # An empty POST (neither yes nor no) changes nothing, for alice too.
+    Row("cafes:match_answer", _url("cafes:match_answer", lambda w: w.companion_match.pk), may=("alice",),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.companion_state()),
+    # Sharing a phone number: alice's match is not agreed yet, so her POST shows why (200) and stores nothing.
+    Row("cafes:match_phone", _url("cafes:match_phone", lambda w: w.companion_match.pk), may=("alice",),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.companion_state()),
+    Row("cafes:together_open", _url("cafes:together_open"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_ALLOWED)),
+    # Attendance: the consultant and admins; alice's café has not started, so they are sent back to its page.
+    Row("cafes:attendance", _url("cafes:attendance", lambda w: w.cafe.pk), may=("consultant", "admin_user"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.cafe_state()),
+    # "How was it" notes: alice answered, but her café has not taken place, so she is sent back to its page.
+    Row("cafes:feedback", _url("cafes:feedback", lambda w: w.cafe.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.companion_state()),
+    # The café's forum thread: the consultant and admins; an empty POST leaves the café without a thread.
+    Row("cafes:forum_thread", _url("cafes:forum_thread", lambda w: w.cafe.pk), may=("consultant", "admin_user"),
+        get=expect(NOT_FOUND, consultant=OK, admin_user=OK), post=expect(NOT_FOUND, consultant=OK, admin_user=OK),
+        unchanged=lambda world: world.cafe_state()),
     # --- Messaging: a service user and their care team (or the consultant); admins do not read messages ----
     # Alice's conversation with her linked provider: only the two of them reach it; everyone else gets 404.
     Row("messaging:inbox", _url("messaging:inbox"),
@@ -375,6 +412,34 @@ ROWS = [
         get=expect(NOT_FOUND, linked_provider=OK), post=expect(NOT_ALLOWED)),
     Row("toolbox:shared_crisis_plan", _url("toolbox:shared_crisis_plan", lambda w: w.alice.pk),
         may=("linked_provider",),
+        get=expect(NOT_FOUND, linked_provider=OK), post=expect(NOT_ALLOWED),
+        get_writes=("reconnect_auditevent",)),
+    # Goals and activities: the own pages take no id (bob reaches his own, empty ones); an empty POST to a form
+    # answers with its errors. alice's goal and activity answer 404 to everyone else.
+    Row("toolbox:goals", _url("toolbox:goals"), get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:goal_new", _url("toolbox:goal_new"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_FOUND, alice=OK, bob=OK),
+        unchanged=lambda world: world.goals_state(), owners=("alice",)),
+    Row("toolbox:goal_edit", _url("toolbox:goal_edit", lambda w: w.goal.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.goals_state()),
+    Row("toolbox:goals_preview", _url("toolbox:goals_preview"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:week", _url("toolbox:week"), get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:activity_new", _url("toolbox:activity_new"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK), post=expect(NOT_FOUND, alice=OK, bob=OK),
+        unchanged=lambda world: world.goals_state(), owners=("alice",)),
+    Row("toolbox:activity_edit", _url("toolbox:activity_edit", lambda w: w.activity.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.goals_state()),
+    Row("toolbox:activity_done", _url("toolbox:activity_done", lambda w: w.activity.pk), may=("alice",),
+        get=expect(NOT_FOUND, alice=OK), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.goals_state()),
+    Row("toolbox:activity_delete", _url("toolbox:activity_delete", lambda w: w.activity.pk), may=("alice",),
+        get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, alice=OK),
+        unchanged=lambda world: world.goals_state()),
+    # Shared with alice's linked provider: only he reaches it; each view writes the audit row alice sees.
+    Row("toolbox:shared_goals", _url("toolbox:shared_goals", lambda w: w.alice.pk), may=("linked_provider",),
         get=expect(NOT_FOUND, linked_provider=OK), post=expect(NOT_ALLOWED),
         get_writes=("reconnect_auditevent",)),
 ]

@@ -253,6 +253,24 @@ def make_world(people):
     world.feed_token = cafe_services.make_feed_link(user=people["alice"])
     world.feed_state = lambda: sorted(
         CalendarFeedToken.objects.filter(user=people["alice"]).values_list("token_hash", "revoked_at"))
+    # Getting there together: alice asks for company to her café; a neighbour in her community offers it and
+    # proposes; alice has not answered yet.
+    from cafes.models import CafeFeedback, CompanionMatch, CompanionRequest
+    from tests.factories import UserFactory as _UserFactory
+
+    _neighbour = _UserFactory(community=people["alice"].community, pseudonym="WalkingNeighbour")
+    cafe_services.rsvp(user=_neighbour, cafe=world.cafe, answer="going")
+    world.companion_request = cafe_services.ask_or_offer(user=people["alice"], cafe=world.cafe,
+                                                         kind="companion_wanted", note="Alice's note")
+    _offer = cafe_services.ask_or_offer(user=_neighbour, cafe=world.cafe, kind="companion_offered")
+    world.companion_match = cafe_services.propose_match(user=_neighbour, own_request=_offer,
+                                                        other_request=world.companion_request)
+    world.companion_state = lambda: (
+        sorted(CompanionRequest.objects.values_list("pk", "kind", "note", "closed_at")),
+        sorted(CompanionMatch.objects.values_list("pk", "status", "wanted_phone", "offered_phone")),
+        CompanionMatch.objects.get(pk=world.companion_match.pk).messages.count(),
+        CafeFeedback.objects.count(), Cafe.objects.get(pk=world.cafe.pk).forum_thread_id,
+    )
 
     # Toolbox: alice's crisis plan, shared with her linked provider (bob has no plan; the unlinked provider, the
     # consultant and the admin never see toolbox content).
@@ -268,6 +286,24 @@ def make_world(people):
     )
     world.toolbox_state = lambda: (
         list(CrisisPlan.objects.filter(owner=people["alice"]).values_list("warning_signs", "updated_at")),
+        sorted(Share.objects.values_list("owner_id", "provider_id", "module")),
+    )
+    # Toolbox goals and activities: alice's goal and activity, shared with her linked provider.
+    from datetime import timedelta as _td
+
+    from django.utils import timezone as _tz
+
+    from toolbox.models import Activity, Goal
+
+    world.goal = toolbox_services.save_goal(owner=people["alice"], domain="work", title="Alice's goal")
+    world.activity = toolbox_services.save_activity(
+        owner=people["alice"], title="Alice's activity", starts_at=_tz.now() + _td(days=1), goal_id=world.goal.pk,
+    )
+    toolbox_services.set_share(owner=people["alice"], provider_id=people["linked_provider"].pk, module="goals",
+                               shared=True)
+    world.goals_state = lambda: (
+        sorted(Goal.objects.values_list("pk", "owner_id", "title", "status", "updated_at")),
+        sorted(Activity.objects.values_list("pk", "owner_id", "title", "starts_at", "done_at", "note")),
         sorted(Share.objects.values_list("owner_id", "provider_id", "module")),
     )
 

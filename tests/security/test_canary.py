@@ -110,12 +110,26 @@ PAGES = [
     ("bob", lambda w: reverse("cafes:reminders")),
     ("bob", lambda w: reverse("cafes:calendar")),
     ("bob", lambda w: reverse("cafes:feed", args=[w["cafe_feed_token"]])),
+    ("bob", lambda w: reverse("cafes:together", args=[w["cafe"].pk])),
+    ("bob", lambda w: reverse("cafes:match", args=[w["cafe_match"].pk])),
+    ("consultant", lambda w: reverse("cafes:together_open")),
+    ("bob", lambda w: reverse("cafes:detail", args=[w["past_cafe"].pk])),
+    ("bob", lambda w: reverse("cafes:feedback", args=[w["past_cafe"].pk])),
+    ("consultant", lambda w: reverse("cafes:detail", args=[w["past_cafe"].pk])),
+    ("consultant", lambda w: reverse("cafes:attendance", args=[w["past_cafe"].pk])),
+    ("consultant", lambda w: reverse("cafes:forum_thread", args=[w["cafe"].pk])),
     # Toolbox: bob's own crisis plan pages (his plan is empty; the suggestions name only his own providers).
     ("bob", lambda w: reverse("toolbox:index")),
     ("bob", lambda w: reverse("toolbox:crisis_plan")),
     ("bob", lambda w: reverse("toolbox:crisis_plan_edit")),
     ("bob", lambda w: reverse("toolbox:crisis_plan_print")),
     ("bob", lambda w: reverse("toolbox:crisis_plan_preview")),
+    # Toolbox: bob's own goals and week (empty; the sharing list names only his own providers).
+    ("bob", lambda w: reverse("toolbox:goals")),
+    ("bob", lambda w: reverse("toolbox:goal_new")),
+    ("bob", lambda w: reverse("toolbox:goals_preview")),
+    ("bob", lambda w: reverse("toolbox:week")),
+    ("bob", lambda w: reverse("toolbox:activity_new")),
 ]
 
 
@@ -222,7 +236,31 @@ def canary_world(bob, consultant, admin_user, south):
         end_time=datetime.time(19), venue_name="Harbour house", address="Kaia 2", host=consultant,
     )
     cafe_services.rsvp(user=peer_user, cafe=cafe_series.cafes.order_by("starts_at")[0], answer="going", show_me=True)
+    # Getting there together: the peer asks for company to the Harbour café, bob offers and proposes, the peer
+    # agrees and writes to bob; the newcomer's request for a ride is still open (the consultant's list).
+    want = cafe_services.ask_or_offer(user=peer_user, cafe=cafe, kind="companion_wanted", note="A bit nervous")
+    offer = cafe_services.ask_or_offer(user=bob, cafe=cafe, kind="companion_offered")
+    cafe_match = cafe_services.propose_match(user=bob, own_request=offer, other_request=want)
+    cafe_services.answer_match(user=peer_user, match=cafe_match, accept=True)
+    cafe_services.send_match_message(user=peer_user, match=cafe_match, text="See you at the bus stop")
+    cafe_services.ask_or_offer(user=newcomer_user, cafe=cafe, kind="ride_wanted")
+    # A café that has taken place: the peer and bob went, the peer left a "how was it" note, and the consultant
+    # marked who came.
+    from cafes.models import Cafe
+
+    past_cafe = cafe_services.create_cafe(
+        by=consultant, community=south, title="Last month's café", starts_at=starts + timedelta(days=1),
+        ends_at=starts + timedelta(days=1, hours=2), venue_name="Harbour house", address="Kaia 2", host=consultant,
+    )
+    cafe_services.rsvp(user=peer_user, cafe=past_cafe, answer="going", show_me=True)
+    cafe_services.rsvp(user=bob, cafe=past_cafe, answer="maybe")
+    Cafe.objects.filter(pk=past_cafe.pk).update(starts_at=timezone.now() - timedelta(days=3),
+                                                ends_at=timezone.now() - timedelta(days=3, hours=-2))
+    past_cafe.refresh_from_db()
+    cafe_services.leave_feedback(user=peer_user, cafe=past_cafe, text="It was good to be there")
+    cafe_services.mark_attendance(cafe=past_cafe, by=consultant, user_ids=[peer_user.pk, bob.pk])
     return {
+        "cafe_match": cafe_match, "past_cafe": past_cafe,
         "cafe": cafe, "cafe_series": cafe_series, "cafe_feed_token": cafe_services.make_feed_link(user=bob),
         "peer_conversation": peer_conversation, "bob_conversation": bob_conversation,
         "forum_circle": circle, "forum_circle_thread": circle_thread,
