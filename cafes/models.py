@@ -43,7 +43,27 @@ TEXT_MAX = 2000
 CAPACITY_MAX = 500
 
 
-class Cafe(models.Model):
+class CafeDetails(models.Model):
+    """What a café and a series (its template) both say about the café itself."""
+
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    venue_name = models.CharField(_("venue"), max_length=VENUE_MAX)
+    address = models.CharField(_("address"), max_length=ADDRESS_MAX)
+    getting_there = models.TextField(_("how to get there"), max_length=TEXT_MAX, blank=True)
+    accessibility = models.TextField(_("accessibility"), max_length=TEXT_MAX, blank=True)
+    entrance = models.TextField(_("the entrance"), max_length=TEXT_MAX, blank=True)
+    # Empty: no limit, nobody is ever waitlisted.
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=TOPIC_MAX, blank=True)
+    # Empty: the page shows the kind default text, in the reader's own language (see the detail template).
+    what_to_expect = models.TextField(_("what to expect"), max_length=TEXT_MAX, blank=True)
+    open_to_visitors = models.BooleanField(_("open to members of other communities"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Cafe(CafeDetails):
     """One café: a time and a place in a community, hosted by the service user consultant."""
 
     class Status(models.TextChoices):
@@ -53,24 +73,12 @@ class Cafe(models.Model):
     community = models.ForeignKey(
         "reconnect.Community", verbose_name=_("community"), on_delete=models.PROTECT, related_name="cafes"
     )
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    venue_name = models.CharField(_("venue"), max_length=VENUE_MAX)
-    address = models.CharField(_("address"), max_length=ADDRESS_MAX)
-    getting_there = models.TextField(_("how to get there"), max_length=TEXT_MAX, blank=True)
-    accessibility = models.TextField(_("accessibility"), max_length=TEXT_MAX, blank=True)
-    entrance = models.TextField(_("the entrance"), max_length=TEXT_MAX, blank=True)
-    # Empty: no limit, nobody is ever waitlisted.
-    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("host"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="cafes_hosted", limit_choices_to={"role": "consultant"},
     )
-    topic = models.CharField(_("topic"), max_length=TOPIC_MAX, blank=True)
-    # Empty: the page shows the kind default text, in the reader's own language (see the detail template).
-    what_to_expect = models.TextField(_("what to expect"), max_length=TEXT_MAX, blank=True)
-    open_to_visitors = models.BooleanField(_("open to members of other communities"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Raised whenever the time or place changes or the café is cancelled: the iCalendar SEQUENCE, so calendar
@@ -198,7 +206,7 @@ class Rsvp(models.Model):
 SERIES_WEEKS_AHEAD = 9
 
 
-class CafeSeries(models.Model):
+class CafeSeries(CafeDetails):
     """A café that comes back, "the first Tuesday of every month, 18:00-20:00": a rule and a café template.
 
     Beat plans the next cafés from it (cafes.services.plan_series_cafes). They are ordinary cafés with `series`
@@ -216,24 +224,14 @@ class CafeSeries(models.Model):
     community = models.ForeignKey(
         "reconnect.Community", verbose_name=_("community"), on_delete=models.PROTECT, related_name="cafe_series"
     )
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
     weekday = models.PositiveSmallIntegerField(_("day of the week"))  # 0 Monday ... 6 Sunday, as date.weekday()
     week = models.SmallIntegerField(_("week of the month"), choices=Week.choices)
     start_time = models.TimeField(_("starts at"))
     end_time = models.TimeField(_("ends at"))
-    venue_name = models.CharField(_("venue"), max_length=VENUE_MAX)
-    address = models.CharField(_("address"), max_length=ADDRESS_MAX)
-    getting_there = models.TextField(_("how to get there"), max_length=TEXT_MAX, blank=True)
-    accessibility = models.TextField(_("accessibility"), max_length=TEXT_MAX, blank=True)
-    entrance = models.TextField(_("the entrance"), max_length=TEXT_MAX, blank=True)
-    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("host"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="cafe_series_hosted", limit_choices_to={"role": "consultant"},
     )
-    topic = models.CharField(_("topic"), max_length=TOPIC_MAX, blank=True)
-    what_to_expect = models.TextField(_("what to expect"), max_length=TEXT_MAX, blank=True)
-    open_to_visitors = models.BooleanField(_("open to members of other communities"), default=False)
     active = models.BooleanField(_("active"), default=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
