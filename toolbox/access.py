@@ -146,3 +146,53 @@ def get_shared_goals_owner_for(provider, owner_id):
         .filter(Exists(shared), Exists(_active_link(provider, OuterRef("pk")))),
         pk=_id_or_404(owner_id),
     )
+
+
+# --- Information pages and local links ----------------------------------------------------------------------
+def check_signed_in(user) -> None:
+    """Raise 404 unless `user` is signed in and active: information pages are for everyone using the portal."""
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+
+
+def published_info_pages(user):
+    """The published information pages, in their order (the same for every signed-in reader)."""
+    from toolbox.models import InfoPage
+
+    check_signed_in(user)
+    return InfoPage.objects.filter(published=True).order_by("order", "pk")
+
+
+def get_info_page(user, slug):
+    """A published information page by its address, else 404 (unpublished pages are the admin's drafts)."""
+    return get_object_or_404(published_info_pages(user), slug=slug)
+
+
+def is_consultant(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CONSULTANT)
+
+
+def visible_local_links(user):
+    """The local links `user` sees: a service user their own community's; the consultant every community's.
+    Providers, admins (who use the Django admin) and everyone else: 404 (deny by default)."""
+    from toolbox.models import LocalLink
+
+    links = LocalLink.objects.select_related("community").order_by("community__name", "category", "title", "pk")
+    if has_own_toolbox(user):
+        return links.filter(community_id=user.community_id)
+    if is_consultant(user):
+        return links
+    raise Http404
+
+
+def check_keeps_local_links(user) -> None:
+    """Raise 404 unless `user` is the consultant: only they keep the local links outside the Django admin."""
+    if not is_consultant(user):
+        raise Http404
+
+
+def get_local_link_to_keep(user, link_id):
+    from toolbox.models import LocalLink
+
+    check_keeps_local_links(user)
+    return get_object_or_404(LocalLink, pk=link_id)

@@ -211,3 +211,29 @@ class ActivityDoneForm(forms.Form):
             return services.clean_activity_note(self.cleaned_data.get("note"))
         except services.ToolboxError as exc:
             raise forms.ValidationError(exc.message) from None
+
+
+class LocalLinkForm(forms.Form):
+    """A local link as the consultant writes it; toolbox.services checks every field and says what is wrong."""
+
+    community = forms.ChoiceField(label=_("Community"))
+    category = forms.ChoiceField(label=_("Kind of link"))
+    title = forms.CharField(label=_("Name"), required=False)
+    url = forms.CharField(label=_("Web address"), required=False,
+                          help_text=_("Starts with https:// or http://, for example https://mentalhelse.no."))
+    description = forms.CharField(label=_("Short description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, link=None, **kwargs):
+        from reconnect.models import Community
+        from toolbox.models import LINK_DESCRIPTION_MAX, LINK_TITLE_MAX, LINK_URL_MAX, LocalLink
+
+        initial = kwargs.pop("initial", None) or {}
+        if link is not None:
+            initial.update(community=link.community_id, category=link.category, title=link.title, url=link.url,
+                           description=link.description)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["community"].choices = [(c.pk, c.name) for c in Community.objects.order_by("name", "pk")]
+        self.fields["category"].choices = LocalLink.Category.choices
+        self.fields["title"].widget.attrs["maxlength"] = LINK_TITLE_MAX
+        self.fields["url"].widget.attrs.update(maxlength=LINK_URL_MAX, inputmode="url")
+        self.fields["description"].widget.attrs["maxlength"] = LINK_DESCRIPTION_MAX

@@ -258,3 +258,82 @@ class ActivityReminderSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["activity", "remind_at"], name="toolbox_activity_reminder_once")]
+
+
+# --- Information pages and local links (not private: the same for every reader) ------------------------------
+INFO_TITLE_MAX = 120
+INFO_BODY_MAX = 20000
+LINK_TITLE_MAX = 120
+LINK_URL_MAX = 500
+LINK_DESCRIPTION_MAX = 300
+
+
+class InfoPage(models.Model):
+    """A page of information written by an admin in both languages (in the Django admin). The body is plain text
+    shown with its paragraphs and line breaks (the forum's Markdown renderer lives in the forum app, which the
+    toolbox may not import; see tests/test_architecture.py)."""
+
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    published = models.BooleanField(_("published"), default=False)
+    title_nb = models.CharField(_("title (Norwegian)"), max_length=INFO_TITLE_MAX, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=INFO_TITLE_MAX, blank=True)
+    body_nb = models.TextField(_("text (Norwegian)"), max_length=INFO_BODY_MAX, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=INFO_BODY_MAX, blank=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title_nb="") | ~models.Q(title_en=""),
+                                   name="toolbox_infopage_has_a_title"),
+        ]
+
+    def __str__(self):
+        return self.title_en or self.title_nb
+
+    def _in(self, language, field):
+        first, second = ("nb", "en") if (language or "").startswith("nb") else ("en", "nb")
+        return getattr(self, f"{field}_{first}") or getattr(self, f"{field}_{second}")
+
+    def title_in(self, language):
+        """The title in `language`, or in the other language when that one is empty."""
+        return self._in(language, "title")
+
+    def body_in(self, language):
+        return self._in(language, "body")
+
+
+class LocalLink(models.Model):
+    """A link to a local activity, user organisation or service in one community, kept by the consultant (or an
+    admin). Service users see their own community's links."""
+
+    class Category(models.TextChoices):
+        ACTIVITY = "activity", _("Activities")
+        ORGANISATION = "organisation", _("User organisations")
+        SERVICE = "service", _("Services")
+
+    community = models.ForeignKey("reconnect.Community", verbose_name=_("community"), on_delete=models.CASCADE,
+                                  related_name="local_links")
+    category = models.CharField(_("kind"), max_length=20, choices=Category.choices, default=Category.ACTIVITY)
+    title = models.CharField(_("name"), max_length=LINK_TITLE_MAX)
+    url = models.URLField(_("web address"), max_length=LINK_URL_MAX)
+    description = models.CharField(_("short description"), max_length=LINK_DESCRIPTION_MAX, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["community_id", "category", "title", "pk"]
+        verbose_name = _("local link")
+        verbose_name_plural = _("local links")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(url__startswith="https://") | models.Q(url__startswith="http://"),
+                                   name="toolbox_locallink_http_only"),
+            models.CheckConstraint(condition=models.Q(category__in=["activity", "organisation", "service"]),
+                                   name="toolbox_locallink_known_category"),
+        ]
+        indexes = [models.Index(fields=["community", "category"])]
+
+    def __str__(self):
+        return self.title

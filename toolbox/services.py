@@ -442,3 +442,68 @@ def send_due_activity_reminders(*, now=None, batch_size=ACTIVITY_REMINDER_BATCH)
         if len(batch) < batch_size:
             break
     return sent
+
+
+# --- Local links (kept by the consultant) ---------------------------------------------------------------------
+def clean_link_url(value) -> str:
+    """A web address starting with http:// or https:// (the scheme written in lower case), or ToolboxError.
+    Anything else (javascript:, data:, mailto:, a bare name) is refused: a link must open a web page."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    from toolbox.models import LINK_URL_MAX
+
+    url = (value or "").strip()
+    if not url:
+        raise ToolboxError(_("Please write the web address."))
+    if len(url) > LINK_URL_MAX:
+        raise ToolboxError(
+            _("The web address is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(url), "max": LINK_URL_MAX}
+        )
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        raise ToolboxError(_("Please write a web address that starts with https:// or http://."))
+    url = f"{scheme.lower()}://{rest}"
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ToolboxError(_("This does not look like a web address. Please check it, for example https://example.no."))
+    return url
+
+
+def save_local_link(*, by, community_id, category, title, url, description="", link_id=None):
+    """Add a local link to a community, or change one (`link_id`). Only the consultant keeps links here."""
+    from reconnect.models import Community
+    from toolbox.models import LINK_DESCRIPTION_MAX, LINK_TITLE_MAX, LocalLink
+    from reconnect.userinput import clean_text
+
+    access.check_keeps_local_links(by)
+    link = access.get_local_link_to_keep(by, link_id) if link_id is not None else LocalLink()
+    try:
+        community = Community.objects.get(pk=int(community_id))
+    except (TypeError, ValueError, Community.DoesNotExist):
+        raise ToolboxError(_("Please choose the community the link is for."))
+    if category not in LocalLink.Category.values:
+        raise ToolboxError(_("Please choose what kind of link this is."))
+    link.title = clean_text(
+        title, max_length=LINK_TITLE_MAX, single_line=True, error=ToolboxError,
+        empty_message=_("Please write the name of the link."),
+        too_long_message=_("The name is %(length)s characters long. Please shorten it to %(max)s characters or fewer."),
+    )
+    link.url = clean_link_url(url)
+    description = " ".join((description or "").split())
+    if len(description) > LINK_DESCRIPTION_MAX:
+        raise ToolboxError(
+            _("The description is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(description), "max": LINK_DESCRIPTION_MAX}
+        )
+    link.description = description
+    link.community = community
+    link.category = category
+    link.save()
+    return link
+
+
+def delete_local_link(*, by, link_id):
+    access.get_local_link_to_keep(by, link_id).delete()

@@ -19,6 +19,13 @@ urlpatterns = [
     path("activities/<int:activity_id>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:activity_id>/done/", views.activity_done, name="activity_done"),
     path("activities/<int:activity_id>/delete/", views.activity_delete, name="activity_delete"),
+    # Information pages (everyone signed in) and local links (a service user's community; the consultant keeps them).
+    path("info/", views.info_pages, name="info_pages"),
+    path("info/<slug:slug>/", views.info_page, name="info_page"),
+    path("links/", views.local_links, name="local_links"),
+    path("links/new/", views.local_link_edit, name="local_link_new"),
+    path("links/<int:link_id>/edit/", views.local_link_edit, name="local_link_edit"),
+    path("links/<int:link_id>/delete/", views.local_link_delete, name="local_link_delete"),
     path("sharing/<slug:module>/", views.share, name="share"),
     # A provider's view of what a person in their care shares with them.
     path("people/<int:user_id>/", views.person, name="person"),

@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from toolbox import access, services
-from toolbox.forms import ActivityDoneForm, ActivityForm, CrisisPlanForm, GoalForm
+from toolbox.forms import ActivityDoneForm, ActivityForm, CrisisPlanForm, GoalForm, LocalLinkForm
 from toolbox.models import BUILT_MODULES, CrisisContact, Module
 
 # Where each module's own page is, for the sharing form to come back to.
@@ -293,3 +293,60 @@ def shared_goals(request, user_id):
     services.record_shared_view(provider=request.user, owner=owner, module=Module.GOALS,
                                 obj=services.goal_book_of(owner))
     return render(request, "toolbox/shared_goals.html", {**_goals_context(owner), "owner": owner})
+
+
+# --- Information pages: for everyone signed in, in the reader's language ------------------------------------
+@require_GET
+def info_pages(request):
+    language = translation.get_language()
+    pages = [{"slug": p.slug, "title": p.title_in(language)} for p in access.published_info_pages(request.user)]
+    return render(request, "toolbox/info_pages.html", {"pages": pages})
+
+
+@require_GET
+def info_page(request, slug):
+    page = access.get_info_page(request.user, slug)
+    language = translation.get_language()
+    return render(request, "toolbox/info_page.html", {
+        "page": page, "title": page.title_in(language), "body": page.body_in(language),
+    })
+
+
+# --- Local links: a service user's own community's; the consultant keeps them ---------------------------------
+@require_GET
+def local_links(request):
+    links = list(access.visible_local_links(request.user))
+    groups = {}
+    for link in links:
+        key = (link.community.name, link.get_category_display()) if access.is_consultant(request.user) \
+            else (None, link.get_category_display())
+        groups.setdefault(key, []).append(link)
+    return render(request, "toolbox/local_links.html", {
+        "groups": [{"community": c, "category": k, "links": v} for (c, k), v in groups.items()],
+        "keeps": access.is_consultant(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def local_link_edit(request, link_id=None):
+    access.check_keeps_local_links(request.user)
+    link = access.get_local_link_to_keep(request.user, link_id) if link_id is not None else None
+    form = LocalLinkForm(request.POST if request.method == "POST" else None, link=link)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = dict(form.cleaned_data)
+            services.save_local_link(by=request.user, link_id=link and link.pk,
+                                     community_id=fields.pop("community"), **fields)
+        except services.ToolboxError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The link is saved."))
+            return redirect("toolbox:local_links")
+    return render(request, "toolbox/local_link_edit.html", {"form": form, "link": link})
+
+
+@require_POST
+def local_link_delete(request, link_id):
+    services.delete_local_link(by=request.user, link_id=link_id)
+    messages.success(request, _("The link is removed."))
+    return redirect("toolbox:local_links")

@@ -442,6 +442,23 @@ ROWS = [
     Row("toolbox:shared_goals", _url("toolbox:shared_goals", lambda w: w.alice.pk), may=("linked_provider",),
         get=expect(NOT_FOUND, linked_provider=OK), post=expect(NOT_ALLOWED),
         get_writes=("reconnect_auditevent",)),
+    # Information pages: the same for everyone signed in (not private); unpublished drafts answer 404.
+    Row("toolbox:info_pages", _url("toolbox:info_pages"), get=expect(OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:info_page", _url("toolbox:info_page", lambda w: w.info_page.slug),
+        get=expect(OK), post=expect(NOT_ALLOWED)),
+    # Local links: a service user sees their own community's, the consultant all and keeps them; providers and
+    # admins (who use the Django admin) get 404. Nobody but the consultant changes alice's community's link.
+    Row("toolbox:local_links", _url("toolbox:local_links"),
+        get=expect(NOT_FOUND, alice=OK, bob=OK, consultant=OK), post=expect(NOT_ALLOWED)),
+    Row("toolbox:local_link_new", _url("toolbox:local_link_new"),
+        get=expect(NOT_FOUND, consultant=OK), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.links_state(), owners=("consultant",)),
+    Row("toolbox:local_link_edit", _url("toolbox:local_link_edit", lambda w: w.local_link.pk), may=("consultant",),
+        get=expect(NOT_FOUND, consultant=OK), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.links_state()),
+    Row("toolbox:local_link_delete", _url("toolbox:local_link_delete", lambda w: w.local_link.pk),
+        may=("consultant",), get=expect(NOT_ALLOWED), post=expect(NOT_FOUND, consultant=OK),
+        unchanged=lambda world: world.links_state()),
 ]
 
 ROWS_BY_NAME = {row.name: row for row in ROWS}

@@ -306,6 +306,15 @@ def make_world(people):
         sorted(Activity.objects.values_list("pk", "owner_id", "title", "starts_at", "done_at", "note")),
         sorted(Share.objects.values_list("owner_id", "provider_id", "module")),
     )
+    # Toolbox information pages (one published, one unpublished draft) and a local link in alice's community.
+    from toolbox.models import InfoPage, LocalLink
+
+    world.info_page = InfoPage.objects.create(slug="harness-page", published=True, title_en="Harness page",
+                                              body_en="Kind words")
+    InfoPage.objects.create(slug="harness-draft", published=False, title_en="Draft")
+    world.local_link = LocalLink.objects.create(community=people["alice"].community, category="activity",
+                                                title="Alice's walking group", url="https://example.no/walk")
+    world.links_state = lambda: sorted(LocalLink.objects.values_list("pk", "community_id", "title", "url"))
 
     world.clients = {"anonymous": Client()}
     for role in ROLES[1:]:

@@ -16,6 +16,15 @@ from reconnect.services import notify, record_audit_event, send_notification_ema
 from tests.conftest import signed_in_client
 from tests.factories import InvitationFactory, ProviderFactory, UserFactory
 
+
+def _canary_info_page():
+    """A published information page (the starter pages of toolbox's migration may be flushed by browser tests)."""
+    from toolbox.models import InfoPage
+
+    return InfoPage.objects.get_or_create(slug="canary-page", defaults={
+        "published": True, "title_en": "Privacy", "body_en": "Use a pseudonym."})[0]
+
+
 # (who looks, how to build the URL from the canary world). Add the pages of new features here.
 PAGES = [
     ("bob", lambda w: reverse("home")),
@@ -130,6 +139,12 @@ PAGES = [
     ("bob", lambda w: reverse("toolbox:goals_preview")),
     ("bob", lambda w: reverse("toolbox:week")),
     ("bob", lambda w: reverse("toolbox:activity_new")),
+    # Toolbox: information pages and local links (the consultant sees every community's and keeps them).
+    ("bob", lambda w: reverse("toolbox:info_pages")),
+    ("bob", lambda w: reverse("toolbox:info_page", args=[_canary_info_page().slug])),
+    ("bob", lambda w: reverse("toolbox:local_links")),
+    ("consultant", lambda w: reverse("toolbox:local_links")),
+    ("consultant", lambda w: reverse("toolbox:local_link_new")),
 ]
 
 
