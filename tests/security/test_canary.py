@@ -160,8 +160,20 @@ class Canary:
         return [self.real_name, self.email, self.email.split("@")[0]]
 
 
+@pytest.fixture(scope="module")
+def _module_canary_world(_module_world, django_db_blocker):
+    """Built once per module, inside the module's world (see conftest.py): the tests only look at it."""
+    world = _module_world
+    with django_db_blocker.unblock():
+        return _build_canary_world(world.bob, world.consultant, world.admin_user, world.bob.community)
+
+
 @pytest.fixture
-def canary_world(bob, consultant, admin_user, south):
+def canary_world(_module_canary_world, world):
+    return _module_canary_world
+
+
+def _build_canary_world(bob, consultant, admin_user, south):
     """A peer in bob's community, a provider and a newcomer, all canaries, doing things bob and the consultant see."""
     peer, provider, newcomer = Canary("peer"), Canary("provider"), Canary("newcomer")
     peer_user = UserFactory(
