@@ -342,3 +342,15 @@ def phone_numbers(user, match):
     mine = match.wanted_phone if is_wanted else match.offered_phone
     theirs = match.offered_phone if is_wanted else match.wanted_phone
     return mine, (theirs if mine and theirs else "")
+
+
+def next_cafe_day(*, community_id, after):
+    """The day (local date) of the first planned café in `community_id` on or after the day `after`, or None. The
+    toolbox asks this through the lookup cafes.apps hands it ("feature this exercise until the next café")."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(after, datetime.time.min), tz)
+    starts_at = (
+        Cafe.objects.filter(community_id=community_id, status=Cafe.Status.PLANNED, starts_at__gte=start)
+        .order_by("starts_at").values_list("starts_at", flat=True).first()
+    )
+    return timezone.localdate(starts_at) if starts_at else None

@@ -111,7 +111,18 @@ def _detail_context(request, cafe, *, form=None):
         "feedback": access.feedback_for(user, cafe),
         "can_leave_feedback": access.can_leave_feedback(user, cafe),
         "forum_thread": access.forum_thread_for(user, cafe),
+        "exercise_before": _exercise_before(cafe),
     }
+
+
+def _exercise_before(cafe):
+    """The exercise the consultant features in the café's community now, for a café still to come (or None)."""
+    from toolbox import access as toolbox_access
+
+    if cafe.ends_at <= timezone.now() or cafe.status != cafe.Status.PLANNED:
+        return None
+    featured = toolbox_access.featured_exercise_for(cafe.community_id, day=timezone.localdate())
+    return featured.exercise if featured else None
 
 
 @require_GET

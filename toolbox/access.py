@@ -196,3 +196,207 @@ def get_local_link_to_keep(user, link_id):
 
     check_keeps_local_links(user)
     return get_object_or_404(LocalLink, pk=link_id)
+
+
+# --- Exercises and reflections --------------------------------------------------------------------------------
+# The library is read by everyone signed in, like the information pages: an exercise holds nothing about anyone,
+# and a provider who knows the exercises can talk about them with the people in their care (who choose whether
+# to share their reflections). Drafts are the consultant's own until published. Reflections are the owner's alone;
+# a provider sees them only while both a care link and a share of "exercise reflections" hold.
+def keeps_exercises(user) -> bool:
+    """True for the service user consultant: they write, publish and feature exercises in the portal (admins use
+    the Django admin)."""
+    return is_consultant(user)
+
+
+def check_keeps_exercises(user) -> None:
+    """Raise 404 unless `user` keeps the exercise library (the consultant)."""
+    if not keeps_exercises(user):
+        raise Http404
+
+
+def _questions():
+    from toolbox.models import ExerciseQuestion
+
+    return Prefetch("questions", queryset=ExerciseQuestion.objects.order_by("position", "pk"))
+
+
+def published_exercises(user):
+    """The published exercises, in the library's order, for anyone signed in; 404 for anyone else."""
+    from toolbox.models import Exercise
+
+    check_signed_in(user)
+    return Exercise.objects.filter(published=True).order_by("category", "title_en", "title_nb", "pk")
+
+
+def get_exercise_for(user, exercise_id):
+    """A published exercise with its questions; the consultant also opens drafts. Else 404."""
+    from toolbox.models import Exercise
+
+    check_signed_in(user)
+    exercises = Exercise.objects.all() if keeps_exercises(user) else Exercise.objects.filter(published=True)
+    return get_object_or_404(exercises.prefetch_related(_questions()), pk=_id_or_404(exercise_id))
+
+
+def exercises_to_keep(user):
+    """Every exercise, drafts too, for the consultant's list; 404 for anyone else."""
+    from toolbox.models import Exercise
+
+    check_keeps_exercises(user)
+    return Exercise.objects.annotate(question_count=Count("questions")).order_by("-published", "category",
+                                                                                 "title_en", "pk")
+
+
+def get_exercise_to_keep(user, exercise_id, *, for_update=False):
+    from toolbox.models import Exercise
+
+    check_keeps_exercises(user)
+    exercises = Exercise.objects.select_for_update() if for_update else Exercise.objects.prefetch_related(_questions())
+    return get_object_or_404(exercises, pk=_id_or_404(exercise_id))
+
+
+def featured_exercise_for(community_id, *, day):
+    """The published exercise featured in community `community_id` on `day`, or None. Anyone who may see the
+    community's pages may see it (the exercise itself is public to everyone signed in)."""
+    from toolbox.models import FeaturedExercise
+
+    if community_id is None:
+        return None
+    featured = (
+        FeaturedExercise.objects.filter(community_id=community_id, featured_from__lte=day, featured_until__gte=day,
+                                        exercise__published=True)
+        .select_related("exercise").order_by("-featured_from", "-pk").first()
+    )
+    return featured
+
+
+def featurings_to_keep(user, *, today):
+    """The featurings that are on now or still to come, every community's, for the consultant."""
+    from toolbox.models import FeaturedExercise
+
+    check_keeps_exercises(user)
+    return FeaturedExercise.objects.filter(featured_until__gte=today).select_related("exercise", "community") \
+        .order_by("community__name", "featured_from", "pk")
+
+
+def get_featuring_to_keep(user, featuring_id):
+    from toolbox.models import FeaturedExercise
+
+    check_keeps_exercises(user)
+    return get_object_or_404(FeaturedExercise.objects.select_related("exercise", "community"),
+                             pk=_id_or_404(featuring_id))
+
+
+def _answers():
+    from toolbox.models import ReflectionAnswer
+
+    return Prefetch("answers", queryset=ReflectionAnswer.objects.order_by("position", "pk"))
+
+
+def reflections_of(owner, *, exercise=None):
+    """`owner`'s reflections, newest first, with their exercises and answers: two queries (the caller checks who
+    may see them)."""
+    from toolbox.models import Reflection
+
+    reflections = Reflection.objects.filter(owner=owner)
+    if exercise is not None:
+        reflections = reflections.filter(exercise=exercise)
+    return reflections.select_related("exercise").prefetch_related(_answers()).order_by("-created_at", "-pk")
+
+
+def own_reflections(user, *, exercise=None):
+    check_has_own_toolbox(user)
+    return reflections_of(user, exercise=exercise)
+
+
+def own_reflection(user, reflection_id, *, for_update=False):
+    """`user`'s own reflection `reflection_id` with its exercise and answers, else 404."""
+    from toolbox.models import Reflection
+
+    check_has_own_toolbox(user)
+    if for_update:
+        reflections = Reflection.objects.filter(owner=user).select_for_update()
+    else:
+        reflections = Reflection.objects.filter(owner=user).select_related("exercise").prefetch_related(_answers())
+    return get_object_or_404(reflections, pk=_id_or_404(reflection_id))
+
+
+def get_shared_reflections_owner_for(provider, owner_id):
+    """The service user `owner_id` if `provider` has an active care link to them and they share their exercise
+    reflections with `provider`; else 404. Checked in one query on every request."""
+    check_is_provider(provider)
+    shared = Share.objects.filter(owner=OuterRef("pk"), provider=provider, module=Module.REFLECTIONS)
+    return get_object_or_404(
+        User.objects.filter(role=Role.SERVICE_USER, is_active=True)
+        .filter(Exists(shared), Exists(_active_link(provider, OuterRef("pk")))),
+        pk=_id_or_404(owner_id),
+    )
+
+
+def notifies_on_provider_view(owner) -> bool:
+    """True when `owner` asked to be told each time a provider opens something they share (off by default)."""
+    from toolbox.models import SharingPreferences
+
+    return SharingPreferences.objects.filter(owner=owner, notify_on_provider_view=True).exists()
+
+
+# --- Network map and medication overview (engineer "toolbox-network") -------------------------------------------
+def own_network_people(user):
+    """`user`'s own network, by circle and then in the order they were added: one query."""
+    from toolbox.models import NetworkPerson
+
+    check_has_own_toolbox(user)
+    return NetworkPerson.objects.filter(owner=user).order_by("circle", "created_at", "pk")
+
+
+def own_network_person(user, person_id, *, for_update=False):
+    """`user`'s own person `person_id` in their network map, else 404 (someone else's answers like none)."""
+    from toolbox.models import NetworkPerson
+
+    check_has_own_toolbox(user)
+    people = NetworkPerson.objects.filter(owner=user)
+    if for_update:
+        people = people.select_for_update()
+    return get_object_or_404(people, pk=_id_or_404(person_id))
+
+
+def _shared_module_owner_for(provider, owner_id, module):
+    check_is_provider(provider)
+    shared = Share.objects.filter(owner=OuterRef("pk"), provider=provider, module=module)
+    return get_object_or_404(
+        User.objects.filter(role=Role.SERVICE_USER, is_active=True)
+        .filter(Exists(shared), Exists(_active_link(provider, OuterRef("pk")))),
+        pk=_id_or_404(owner_id),
+    )
+
+
+def get_shared_network_owner_for(provider, owner_id):
+    """The service user `owner_id` if `provider` has an active care link to them and they share their network map
+    with `provider`; else 404. Checked in one query on every request."""
+    return _shared_module_owner_for(provider, owner_id, Module.NETWORK)
+
+
+def own_medications(user):
+    """`user`'s own medications, in the order they were added: one query (current and earlier are the caller's
+    to split, by date)."""
+    from toolbox.models import Medication
+
+    check_has_own_toolbox(user)
+    return Medication.objects.filter(owner=user).order_by("created_at", "pk")
+
+
+def own_medication(user, medication_id, *, for_update=False):
+    """`user`'s own medication `medication_id`, else 404."""
+    from toolbox.models import Medication
+
+    check_has_own_toolbox(user)
+    medications = Medication.objects.filter(owner=user)
+    if for_update:
+        medications = medications.select_for_update()
+    return get_object_or_404(medications, pk=_id_or_404(medication_id))
+
+
+def get_shared_medication_owner_for(provider, owner_id):
+    """The service user `owner_id` if `provider` has an active care link to them and they share their medication
+    overview with `provider`; else 404. Checked in one query on every request."""
+    return _shared_module_owner_for(provider, owner_id, Module.MEDICATION)

@@ -46,6 +46,7 @@ def load_demo(*, users_by_pseudonym) -> None:
     if tor is None or kari is None:
         return
     _load_goals(tor, kari)
+    _load_network_and_medication(tor)
     # The suggestions' names (out-of-hours doctor, helpline) are written in Tor's language, as if he added them.
     with transaction.atomic(), translation.override(tor.preferred_language):
         if CrisisPlan.objects.filter(owner=tor).exists():
@@ -82,3 +83,48 @@ def _load_goals(tor, kari) -> None:
             if note:
                 services.mark_activity_done(owner=tor, activity_id=activity.pk, note=note)
         services.set_share(owner=tor, provider_id=kari.pk, module=Module.GOALS, shared=True)
+
+
+# --- Network map and medication overview (engineer "toolbox-network") -------------------------------------------
+# Tor's people (first names and roles only) and his medicines; not shared with Kari, so the demo shows a module that
+# is private until Tor chooses otherwise.
+NETWORK = [
+    ("Anne", "family", 1, "My sister. She keeps my extra medicine and always picks up the phone."),
+    ("Lena", "friend", 1, "Friend since school. We text most days."),
+    ("Ola", "peer", 2, "From the ReConnect café. We walk there together."),
+    ("Mum", "family", 2, ""),
+    ("Kari", "professional", 2, "My contact at the mental health team."),
+    ("Jonas", "neighbour", 3, "Says hello on the stairs. Has a car."),
+    ("The old crew", "work_school", 3, "From the warehouse. I miss them sometimes."),
+]
+MEDICATIONS = [
+    {"trade_name": "Sertralin Accord", "active_ingredient": "sertraline", "strength": "50 mg", "form": "tablet",
+     "schedule": "1-0-0-0", "purpose": "Low mood and worry", "prescriber": "My GP", "started_on": (2024, 9, 2),
+     "side_effects": "Slept badly the first two weeks, then it settled.", "notes": "Take with breakfast."},
+    {"trade_name": "Quetiapin", "active_ingredient": "quetiapine", "strength": "25 mg", "form": "tablet",
+     "schedule": "At night when I cannot sleep, at most one", "purpose": "Sleep",
+     "prescriber": "The mental health team", "started_on": (2025, 2, 10), "side_effects": "Groggy in the morning.",
+     "notes": "Ask Kari whether I still need it."},
+    {"trade_name": "Melatonin", "active_ingredient": "melatonin", "strength": "3 mg", "form": "tablet",
+     "schedule": "0-0-0-1", "purpose": "Sleep", "prescriber": "My GP", "started_on": (2023, 1, 9),
+     "ended_on": (2023, 6, 1), "notes": "Did not help much."},
+]
+
+
+def _load_network_and_medication(tor) -> None:
+    """Tor's network map and medication overview. Once he has either, nothing more is added to it."""
+    from datetime import date
+
+    from toolbox.models import Medication, NetworkPerson
+
+    with transaction.atomic():
+        if not NetworkPerson.objects.filter(owner=tor).exists():
+            for name, relation, circle, notes in NETWORK:
+                services.save_network_person(owner=tor, name=name, relation=relation, circle=circle, notes=notes)
+        if not Medication.objects.filter(owner=tor).exists():
+            for medication in MEDICATIONS:
+                fields = dict(medication)
+                for key in ("started_on", "ended_on"):
+                    if key in fields:
+                        fields[key] = date(*fields[key])
+                services.save_medication(owner=tor, **fields)

@@ -237,3 +237,199 @@ class LocalLinkForm(forms.Form):
         self.fields["title"].widget.attrs["maxlength"] = LINK_TITLE_MAX
         self.fields["url"].widget.attrs.update(maxlength=LINK_URL_MAX, inputmode="url")
         self.fields["description"].widget.attrs["maxlength"] = LINK_DESCRIPTION_MAX
+
+
+# --- Exercises and reflections --------------------------------------------------------------------------------
+# No maxlength on the long texts: the browser would cut them silently; toolbox.services says how long they are.
+class ExerciseForm(forms.Form):
+    """An exercise as the consultant writes it, in both languages, with up to five questions (fixed rows: no
+    JavaScript needed to add one)."""
+
+    category = forms.ChoiceField(label=_("Kind of exercise"),
+                                 error_messages={"required": _("Please choose the kind of exercise."),
+                                                 "invalid_choice": _("Please choose one of the kinds in the list.")})
+    title_en = forms.CharField(label=_("Title in English"), required=False)
+    title_nb = forms.CharField(label=_("Title in Norwegian"), required=False)
+    intro_en = forms.CharField(label=_("Short introduction in English"), required=False, strip=False,
+                               help_text=_("One or two sentences, shown in the library."),
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    intro_nb = forms.CharField(label=_("Short introduction in Norwegian"), required=False, strip=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    body_en = forms.CharField(label=_("The exercise in English"), required=False, strip=False,
+                              help_text=_("Plain text; an empty line starts a new paragraph."),
+                              widget=forms.Textarea(attrs={"rows": 8}))
+    body_nb = forms.CharField(label=_("The exercise in Norwegian"), required=False, strip=False,
+                              widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, exercise=None, **kwargs):
+        from toolbox.models import EXERCISE_QUESTIONS_MAX, ExerciseCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Choose a kind"))] + ExerciseCategory.choices
+        for n in range(1, EXERCISE_QUESTIONS_MAX + 1):
+            self.fields[f"question_{n}_en"] = forms.CharField(
+                label=_("Question %(n)s in English") % {"n": n}, required=False)
+            self.fields[f"question_{n}_nb"] = forms.CharField(
+                label=_("Question %(n)s in Norwegian") % {"n": n}, required=False)
+        if exercise is not None and not self.is_bound:
+            for name in ("category", "title_en", "title_nb", "intro_en", "intro_nb", "body_en", "body_nb"):
+                self.initial[name] = getattr(exercise, name)
+            for n, question in enumerate(exercise.questions.all(), start=1):
+                self.initial[f"question_{n}_en"] = question.text_en
+                self.initial[f"question_{n}_nb"] = question.text_nb
+
+    def exercise_fields(self):
+        from toolbox.models import EXERCISE_QUESTIONS_MAX
+
+        data = self.cleaned_data
+        fields = {name: data.get(name, "") for name in
+                  ("category", "title_en", "title_nb", "intro_en", "intro_nb", "body_en", "body_nb")}
+        fields["questions"] = [(data.get(f"question_{n}_nb", ""), data.get(f"question_{n}_en", ""))
+                               for n in range(1, EXERCISE_QUESTIONS_MAX + 1)]
+        return fields
+
+    def question_rows(self):
+        from toolbox.models import EXERCISE_QUESTIONS_MAX
+
+        return [(n, self[f"question_{n}_en"], self[f"question_{n}_nb"]) for n in range(1, EXERCISE_QUESTIONS_MAX + 1)]
+
+
+class FeatureExerciseForm(forms.Form):
+    UNTIL_CHOICES = [("cafe", _("Until the day of the next café in this community")),
+                     ("date", _("Until a day I choose"))]
+
+    community = forms.ChoiceField(label=_("Community"),
+                                  error_messages={"required": _("Please choose the community."),
+                                                  "invalid_choice": _("Please choose one of the communities.")})
+    featured_from = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                  format="%Y-%m-%d"),
+                                    error_messages={"required": _("Please choose the first day."),
+                                                    "invalid": _("Please write the day as year-month-day, for "
+                                                                 "example 2026-05-31.")})
+    until = forms.ChoiceField(label=_("How long"), choices=UNTIL_CHOICES, initial="cafe", widget=forms.RadioSelect,
+                              error_messages={"required": _("Please choose how long."),
+                                              "invalid_choice": _("Please choose how long.")})
+    featured_until = forms.DateField(label=_("Last day (if you chose a day)"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                     error_messages={"invalid": _("Please write the day as year-month-day, for "
+                                                                  "example 2026-05-31.")})
+
+    def __init__(self, *args, **kwargs):
+        from reconnect.models import Community
+
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [("", _("Choose a community"))] + [
+            (str(c.pk), c.name) for c in Community.objects.order_by("name", "pk")]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("until") == "date" and not data.get("featured_until") and "featured_until" not in self.errors:
+            self.add_error("featured_until", _("Please choose the last day, or “until the next café”."))
+        return data
+
+
+class ReflectionForm(forms.Form):
+    """A reflection: a field for each of the exercise's questions (or, when changing one, each answer already
+    written and each question not yet answered), and free text."""
+
+    text = forms.CharField(label=_("My own thoughts"), required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, questions=(), answers=(), language="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = {}
+        for answer in answers:
+            fields[f"a_{answer.pk}"] = forms.CharField(label=answer.question_text, required=False, strip=False,
+                                                       initial=answer.answer, widget=forms.Textarea(attrs={"rows": 3}))
+        answered = {answer.question_id for answer in answers}
+        for question in questions:
+            if question.pk not in answered:
+                fields[f"q_{question.pk}"] = forms.CharField(label=question.text_in(language), required=False,
+                                                             strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+        # The questions first, in order, then the free text.
+        self.fields = {**fields, "text": self.fields["text"]}
+
+    def answers(self):
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("q_")}
+
+    def kept_answers(self):
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("a_")}
+
+
+# --- Network map and medication overview (engineer "toolbox-network") -------------------------------------------
+class NetworkPersonForm(forms.Form):
+    """A person in the network map. No maxlength attributes: the server says how long a text is (see GoalForm)."""
+
+    name = forms.CharField(label=_("First name or nickname"), required=False,
+                           help_text=_("A first name or a nickname is enough, for example “Anne” or “Uncle T”."))
+    relation = forms.ChoiceField(label=_("Who they are to me"), required=False)
+    circle = forms.ChoiceField(label=_("How close they are"), required=False, widget=forms.RadioSelect)
+    notes = forms.CharField(label=_("Notes (if you want)"), required=False, strip=False,
+                            help_text=_("For example what you do together, or how they can help. Only you see "
+                                        "this, unless you share your map."),
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from toolbox.models import NetworkPerson
+
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].choices = [("", _("Choose"))] + NetworkPerson.Relation.choices
+        self.fields["circle"].choices = [
+            ("1", _("1 · Closest to me")), ("2", _("2 · Close")), ("3", _("3 · Further out")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for name, check in (("name", services.clean_network_name), ("relation", services.clean_relation),
+                            ("circle", services.clean_circle), ("notes", services.clean_network_notes)):
+            try:
+                data[name] = check(data.get(name))
+            except services.ToolboxError as exc:
+                self.add_error(name, exc.message)
+        return data
+
+
+def _date_field(label):
+    return forms.DateField(label=label, required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"invalid": _("Please write the date as year-month-day, for example "
+                                                        "2026-05-31.")})
+
+
+class MedicationForm(forms.Form):
+    trade_name = forms.CharField(label=_("Name on the pack"), required=False,
+                                 help_text=_("For example “Sertralin Accord”. Write this, the active ingredient, or "
+                                             "both."))
+    active_ingredient = forms.CharField(label=_("Active ingredient"), required=False,
+                                        help_text=_("For example “sertraline”."))
+    strength = forms.CharField(label=_("Strength"), required=False, help_text=_("For example “50 mg”."))
+    form = forms.CharField(label=_("Form"), required=False,
+                           help_text=_("For example tablet, capsule, liquid or injection."))
+    schedule = forms.CharField(label=_("When I take it"), required=False,
+                               help_text=_("For example “1-0-1-0” (morning, midday, evening, night), or in words: "
+                                           "“when I need it, at most twice a day”."))
+    purpose = forms.CharField(label=_("What it is for"), required=False)
+    prescriber = forms.CharField(label=_("Prescribed by"), required=False)
+    started_on = _date_field(_("Started (if you know)"))
+    ended_on = _date_field(_("Stopped (if you have stopped)"))
+    side_effects = forms.CharField(label=_("Side effects I have noticed"), required=False, strip=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=_("Notes"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        for name in ("trade_name", "active_ingredient", "strength", "form", "schedule", "purpose", "prescriber",
+                     "side_effects", "notes"):
+            try:
+                data[name] = services.clean_medication_field(name, data.get(name))
+            except services.ToolboxError as exc:
+                self.add_error(name, exc.message)
+        if not self.has_error("trade_name") and not self.has_error("active_ingredient") \
+                and not (data.get("trade_name") or data.get("active_ingredient")):
+            self.add_error("trade_name", services.MEDICATION_NAME_MISSING)
+        if data.get("started_on") and data.get("ended_on") and data["ended_on"] < data["started_on"]:
+            self.add_error("ended_on", services.MEDICATION_DATES_WRONG)
+        return data
+
+    def medication_fields(self):
+        return {name: self.cleaned_data.get(name) for name in self.fields}

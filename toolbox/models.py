@@ -39,7 +39,7 @@ class Module(models.TextChoices):
 
 
 # The modules that have pages today; sharing is offered (and accepted by the service) only for these.
-BUILT_MODULES = (Module.GOALS, Module.CRISIS_PLAN)
+BUILT_MODULES = (Module.GOALS, Module.NETWORK, Module.CRISIS_PLAN, Module.MEDICATION, Module.REFLECTIONS)
 
 
 class Share(models.Model):
@@ -337,3 +337,335 @@ class LocalLink(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Exercises and reflections (the library is the same for every reader; reflections are the owner's own) -----
+# An exercise is written by the service user consultant (or an admin) in both languages; a service user may save
+# private reflections to it: answers to its questions and/or free text, encrypted at rest like a diary.
+EXERCISE_TITLE_MAX = 120
+EXERCISE_INTRO_MAX = 400
+EXERCISE_BODY_MAX = 8000
+EXERCISE_QUESTION_MAX = 300
+EXERCISE_QUESTIONS_MAX = 5
+REFLECTION_TEXT_MAX = 4000
+REFLECTION_ANSWER_MAX = 2000
+
+
+class ExerciseCategory(models.TextChoices):
+    MINDFULNESS = "mindfulness", _("Mindfulness")
+    COPING = "coping", _("Coping")
+    SYMPTOMS = "symptoms", _("Living with symptoms")
+    SLEEP = "sleep", _("Sleep")
+
+
+def _in_language(obj, language, field):
+    """`field` in `language` ("nb…" or anything else: English), or in the other language when that one is empty."""
+    first, second = ("nb", "en") if (language or "").startswith("nb") else ("en", "nb")
+    return getattr(obj, f"{field}_{first}") or getattr(obj, f"{field}_{second}")
+
+
+class Exercise(models.Model):
+    """An exercise in the library, in both languages. Drafts (published=False) are the consultant's own."""
+
+    category = models.CharField(_("kind"), max_length=20, choices=ExerciseCategory.choices)
+    published = models.BooleanField(_("published"), default=False)
+    title_nb = models.CharField(_("title (Norwegian)"), max_length=EXERCISE_TITLE_MAX, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=EXERCISE_TITLE_MAX, blank=True)
+    intro_nb = models.TextField(_("short introduction (Norwegian)"), max_length=EXERCISE_INTRO_MAX, blank=True)
+    intro_en = models.TextField(_("short introduction (English)"), max_length=EXERCISE_INTRO_MAX, blank=True)
+    body_nb = models.TextField(_("text (Norwegian)"), max_length=EXERCISE_BODY_MAX, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=EXERCISE_BODY_MAX, blank=True)
+    # Who wrote it (the consultant or an admin); never shown to readers. None: a starter exercise.
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["category", "title_en", "pk"]
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title_nb="") | ~models.Q(title_en=""),
+                                   name="toolbox_exercise_has_a_title"),
+            models.CheckConstraint(condition=models.Q(category__in=["mindfulness", "coping", "symptoms", "sleep"]),
+                                   name="toolbox_exercise_known_category"),
+        ]
+        indexes = [models.Index(fields=["published", "category"])]
+
+    def __str__(self):
+        return self.title_en or self.title_nb
+
+    def title_in(self, language):
+        return _in_language(self, language, "title")
+
+    def intro_in(self, language):
+        return _in_language(self, language, "intro")
+
+    def body_in(self, language):
+        return _in_language(self, language, "body")
+
+    @property
+    def display_title(self):
+        """The title in the current language (for templates, e.g. the café page's "an exercise to try")."""
+        from django.utils.translation import get_language
+
+        return self.title_in(get_language())
+
+
+class ExerciseQuestion(models.Model):
+    """A question to reflect on, in both languages; a few per exercise, in order."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text_nb = models.CharField(_("question (Norwegian)"), max_length=EXERCISE_QUESTION_MAX, blank=True)
+    text_en = models.CharField(_("question (English)"), max_length=EXERCISE_QUESTION_MAX, blank=True)
+
+    class Meta:
+        ordering = ["exercise_id", "position", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text_nb="") | ~models.Q(text_en=""),
+                                   name="toolbox_question_has_text"),
+        ]
+
+    def __str__(self):
+        return f"ExerciseQuestion #{self.pk}"
+
+    def text_in(self, language):
+        return _in_language(self, language, "text")
+
+
+class FeaturedExercise(models.Model):
+    """The consultant features an exercise in one community for a while ("this month, before the café"): its
+    members see it on the front page of their toolbox, and on the café page. Dates are whole days; a community
+    has at most one featured exercise on any day (toolbox.services.feature_exercise trims overlaps)."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="featurings")
+    community = models.ForeignKey("reconnect.Community", verbose_name=_("community"), on_delete=models.CASCADE,
+                                  related_name="featured_exercises")
+    featured_from = models.DateField(_("from"))
+    featured_until = models.DateField(_("until"))
+    featured_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["community_id", "featured_from", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(featured_until__gte=models.F("featured_from")),
+                                   name="toolbox_featured_until_after_from"),
+        ]
+        indexes = [models.Index(fields=["community", "featured_until"])]
+
+    def __str__(self):
+        return f"FeaturedExercise #{self.pk}"
+
+
+class ReflectionBook(models.Model):
+    """One per service user: what "exercise reflections" as a whole means in the audit trail."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflection_book")
+    audit_label = _("your exercise reflections")
+
+    def __str__(self):
+        return f"ReflectionBook #{self.pk}"
+
+
+class Reflection(models.Model):
+    """What a service user wrote after doing an exercise: free text and answers to its questions, encrypted."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections",
+                              limit_choices_to={"role": "service_user"})
+    # PROTECT: an exercise someone has reflected on is unpublished, never deleted with their writing.
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="reflections")
+    text = EncryptedTextField(_("My thoughts"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    audit_label = _("your exercise reflections")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return f"Reflection #{self.pk}"
+
+
+class ReflectionAnswer(models.Model):
+    """An answer to one of the exercise's questions. The question is kept as it read when the answer was written
+    (in the writer's language), so a later change to the exercise does not change what the answer answers."""
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(ExerciseQuestion, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    question_text = models.CharField(max_length=EXERCISE_QUESTION_MAX)
+    answer = EncryptedTextField()
+
+    class Meta:
+        ordering = ["reflection_id", "position", "pk"]
+
+    def __str__(self):
+        return f"ReflectionAnswer #{self.pk}"
+
+
+class SharingPreferences(models.Model):
+    """A service user's choices about sharing as a whole. No row: the defaults (no notice when a provider looks)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="toolbox_sharing_preferences")
+    notify_on_provider_view = models.BooleanField(
+        _("Tell me each time a provider opens something I share"), default=False)
+
+    def __str__(self):
+        return f"SharingPreferences #{self.pk}"
+
+
+# --- Network map and medication overview (engineer "toolbox-network") -------------------------------------------
+# A person in the network map is named by a first name or nickname only; the name and the notes are encrypted at
+# rest (who is in someone's life, and what they write about them, is as private as the crisis plan's contacts).
+# The relation and the circle stay plain: the map is laid out and grouped by them.
+NETWORK_NAME_MAX = 40
+NETWORK_NOTES_MAX = 500
+NETWORK_PEOPLE_MAX = 100
+
+
+class NetworkMap(models.Model):
+    """One per service user: what "network map" as a whole means in the audit trail (a share of it, a provider's
+    view of it), whoever comes and goes in it. Its row also serialises adding people (the limit holds)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_map")
+    audit_label = _("your network map")
+
+    def __str__(self):
+        return f"NetworkMap #{self.pk}"
+
+
+class NetworkPerson(models.Model):
+    """Someone in the owner's life, in one of three circles of closeness (1 = closest)."""
+
+    class Relation(models.TextChoices):
+        FAMILY = "family", _("Family")
+        FRIEND = "friend", _("Friend")
+        PEER = "peer", _("Peer (someone who has been there too)")
+        NEIGHBOUR = "neighbour", _("Neighbour")
+        WORK_OR_SCHOOL = "work_school", _("Work or school")
+        PROFESSIONAL = "professional", _("Professional")
+        OTHER = "other", _("Other")
+
+    class Circle(models.IntegerChoices):
+        CLOSEST = 1, _("Closest to me")
+        MIDDLE = 2, _("Close")
+        OUTER = 3, _("Further out")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_people",
+                              limit_choices_to={"role": "service_user"})
+    name = EncryptedTextField(_("First name or nickname"))
+    relation = models.CharField(_("Who they are to me"), max_length=20, choices=Relation.choices,
+                                default=Relation.FRIEND)
+    circle = models.PositiveSmallIntegerField(_("How close"), choices=Circle.choices, default=Circle.MIDDLE)
+    notes = EncryptedTextField(_("Notes"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    audit_label = _("your network map")
+
+    class Meta:
+        ordering = ["circle", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(circle__gte=1, circle__lte=3), name="toolbox_network_circle_1_to_3"),
+            models.CheckConstraint(
+                condition=models.Q(relation__in=["family", "friend", "peer", "neighbour", "work_school",
+                                                 "professional", "other"]),
+                name="toolbox_network_known_relation",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "circle"])]
+
+    def __str__(self):
+        # Never the name: str() ends up in logs and the admin.
+        return f"NetworkPerson #{self.pk}"
+
+
+# Every free text of a medication is encrypted at rest, not only the side effects and notes: a medicine's name,
+# what it is for and who prescribed it say as much about a person's health as the notes do. The dates stay plain:
+# the current and earlier lists are decided by them.
+MEDICATION_NAME_MAX = 100
+MEDICATION_SHORT_MAX = 60  # strength, form
+MEDICATION_SCHEDULE_MAX = 100
+MEDICATION_PURPOSE_MAX = 200
+MEDICATION_PRESCRIBER_MAX = 100
+MEDICATION_TEXT_MAX = 1000  # side effects, notes
+MEDICATIONS_MAX = 60
+
+
+class MedicationList(models.Model):
+    """One per service user: what "medication overview" as a whole means in the audit trail; its row also
+    serialises adding medicines (the limit and the double-submit check hold)."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medication_list")
+    audit_label = _("your medication overview")
+
+    def __str__(self):
+        return f"MedicationList #{self.pk}"
+
+
+class Medication(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medications",
+                              limit_choices_to={"role": "service_user"})
+    trade_name = EncryptedTextField(_("Name on the pack"), blank=True)
+    active_ingredient = EncryptedTextField(_("Active ingredient"), blank=True)
+    strength = EncryptedTextField(_("Strength"), blank=True)
+    form = EncryptedTextField(_("Form"), blank=True)
+    schedule = EncryptedTextField(_("When I take it"), blank=True)
+    purpose = EncryptedTextField(_("What it is for"), blank=True)
+    prescriber = EncryptedTextField(_("Prescribed by"), blank=True)
+    started_on = models.DateField(_("Started"), null=True, blank=True)
+    ended_on = models.DateField(_("Stopped"), null=True, blank=True)
+    side_effects = EncryptedTextField(_("Side effects I have noticed"), blank=True)
+    notes = EncryptedTextField(_("Notes"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    audit_label = _("your medication overview")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="toolbox_medication_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "ended_on"])]
+
+    def __str__(self):
+        return f"Medication #{self.pk}"
+
+    @property
+    def display_name(self):
+        """The name on the pack, with the active ingredient in brackets when both are known."""
+        if self.trade_name and self.active_ingredient:
+            return f"{self.trade_name} ({self.active_ingredient})"
+        return self.trade_name or self.active_ingredient
+
+    def is_current(self, today) -> bool:
+        """Taken now: not stopped, or stopping only after today."""
+        return self.ended_on is None or self.ended_on > today
+
+    # "1-0-1-0": how many in the morning, at midday, in the evening and at night (the Norwegian "doseringsplan").
+    SCHEDULE_TIMES = (_("morning"), _("midday"), _("evening"), _("night"))
+
+    @property
+    def schedule_parts(self):
+        """[(time of day, amount), ...] when the schedule is written as four amounts like "1-0-1-0" (or "½-0-0-1",
+        "0,5-0-0-1"); None for a schedule in words."""
+        import re
+
+        parts = (self.schedule or "").replace(" ", "").split("-")
+        if len(parts) != 4 or not all(re.fullmatch(r"(\d{1,2}([.,]\d{1,2})?|½|¼|¾)", part) for part in parts):
+            return None
+        return list(zip(self.SCHEDULE_TIMES, parts))

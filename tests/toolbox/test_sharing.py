@@ -117,7 +117,7 @@ def test_sharing_twice_stores_one_share_and_one_audit_row(alice_client, alice_pl
 
 
 def test_an_unknown_or_unbuilt_module_answers_404(alice_client, linked_provider):
-    for module in ("nothing", "medication"):
+    for module in ("nothing", "crisis-plan", "CRISIS_PLAN"):
         response = alice_client.post(reverse("toolbox:share", args=[module]),
                                      {"provider": linked_provider.pk, "shared": "1"})
         assert response.status_code == 404

@@ -21,6 +21,11 @@ from toolbox.models import BUILT_MODULES, CrisisContact, Module
 
 # Where each module's own page is, for the sharing form to come back to.
 MODULE_PAGES = {Module.CRISIS_PLAN: "toolbox:crisis_plan", Module.GOALS: "toolbox:goals"}
+# Exercise reflections (toolbox/views/exercises.py).
+MODULE_PAGES[Module.REFLECTIONS] = "toolbox:reflections"
+# Network map and medication overview (toolbox/views/network.py, medication.py).
+MODULE_PAGES[Module.NETWORK] = "toolbox:network"
+MODULE_PAGES[Module.MEDICATION] = "toolbox:medication"
 
 
 def _plan_context(plan):
@@ -44,6 +49,15 @@ def index(request):
         "plan": plan, "shared_with": shared_with, "goal_count": access.own_goals(request.user).count(),
         "week_count": access.activities_between(request.user, start, end).count(),
         "goals_shared_with": len(access.shared_provider_ids(request.user, Module.GOALS)),
+        # Exercises: the one featured in my community now, and my reflections (toolbox/views/exercises.py).
+        "featured": access.featured_exercise_for(request.user.community_id, day=timezone.localdate()),
+        "reflection_count": access.own_reflections(request.user).count(),
+        "reflections_shared_with": len(access.shared_provider_ids(request.user, Module.REFLECTIONS)),
+        # Network map and medication overview (toolbox/views/network.py, medication.py).
+        "network_count": access.own_network_people(request.user).count(),
+        "network_shared_with": len(access.shared_provider_ids(request.user, Module.NETWORK)),
+        "medication_count": access.own_medications(request.user).count(),
+        "medication_shared_with": len(access.shared_provider_ids(request.user, Module.MEDICATION)),
     })
 
 
@@ -79,6 +93,10 @@ def crisis_plan_edit(request):
         except services.ToolboxError as exc:
             form.add_error(None, exc.message)
         else:
+            if add.startswith("network:"):  # someone from my network map, into step 4
+                messages.success(request, _("Added to step 4, and the rest of your plan is saved. "
+                                            "You can add a phone number or change the name."))
+                return redirect(request.path + "#step-4")
             if add:
                 messages.success(request, _("Added to step 5, and the rest of your plan is saved. "
                                             "You can add a phone number or change the name."))
@@ -89,6 +107,7 @@ def crisis_plan_edit(request):
         "form": form, "plan": plan, "suggestions": services.crisis_plan_suggestions(owner=request.user),
         "people_rows": form.contact_rows(CrisisContact.Step.PERSON),
         "professional_rows": form.contact_rows(CrisisContact.Step.PROFESSIONAL),
+        "network_suggestions": services.network_crisis_suggestions(owner=request.user),
     })
 
 
