@@ -236,3 +236,14 @@ def get_member_for(viewer, pseudonym):
     if member is None:
         raise Http404
     return member
+
+
+def active_posting_pause(user):
+    """`user`'s running posting pause (set by the consultant), or None."""
+    from django.utils import timezone
+
+    from forum.models import PostingPause
+
+    if not getattr(user, "pk", None):
+        return None
+    return PostingPause.objects.filter(user_id=user.pk, ended_at__isnull=True, until__gt=timezone.now()).first()

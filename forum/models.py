@@ -122,6 +122,8 @@ class Thread(models.Model):
     )
     last_post_at = models.DateTimeField(default=timezone.now, editable=False)
     view_count = models.PositiveIntegerField(default=0, editable=False)
+    # Slow mode (set by the consultant's moderation): a member waits this long between their replies here.
+    slow_mode_seconds = models.PositiveIntegerField(default=0, editable=False)
     # Kept up to date by PostgreSQL itself (a stored generated column): the title in both languages' configs.
     search_vector = models.GeneratedField(
         expression=SearchVector("title", config="norwegian") + SearchVector("title", config="english"),
@@ -523,3 +525,39 @@ class MemberProfile(models.Model):
 
 def new_submit_token():
     return uuid.uuid4()
+
+
+# --- Set by the consultant's moderation (the moderation app sets these through forum.services) -------------
+# The forum keeps the state so that it can refuse a post itself; forum never imports moderation.
+SLOW_MODE_MAX_SECONDS = 24 * 60 * 60
+PAUSE_REASON_MAX = 300
+
+
+class PostingPause(models.Model):
+    """The consultant has paused a member's posting until a time, with a reason the member reads when they try
+    to post. Rare; ended early by setting `ended_at`. History is kept."""
+
+    # How "Who has seen my data" names this object in the member's moderation rows (reconnect.views.audit).
+    audit_label = _("your posting in the forum")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posting_pauses")
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=PAUSE_REASON_MAX)
+    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("posting pause")
+        verbose_name_plural = _("posting pauses")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(until__gt=F("created_at")), name="forum_pause_ends_after_start"),
+            models.CheckConstraint(condition=~Q(reason=""), name="forum_pause_has_reason"),
+        ]
+        indexes = [models.Index(fields=["user", "-until"], condition=Q(ended_at__isnull=True),
+                                name="forum_pause_open")]
+
+    @property
+    def is_active(self):
+        return self.ended_at is None and self.until > timezone.now()

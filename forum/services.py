@@ -87,6 +87,8 @@ def _place_post(*, thread_id, author, body, submit_token, now) -> Post:
     locked = Thread.objects.select_for_update().get(pk=thread_id)
     if locked.is_locked and locked.post_count:
         raise ForumError(_("This thread is locked, so no new replies can be added."))
+    # Read from the locked row: slow mode set a moment ago counts, whatever the caller's copy of the thread says.
+    check_slow_mode(thread=locked, author=author)
     number = locked.post_count + 1
     post = Post(
         thread=locked, author=author, number=number, body=body, created_at=now, submit_token=submit_token,
@@ -150,6 +152,7 @@ def start_thread(*, board=None, author, title, body, community=None, circle=None
             raise ForumError(_("Only members of this circle can start a thread in it."))
     elif not board.is_active:
         raise ForumError(_("This board is closed for new threads."))
+    check_not_paused(user=author)
     if community is not None and author.role == Role.SERVICE_USER and community.pk != author.community_id:
         raise ForumError(_("You can only make a thread local to your own community."))
     title, body = clean_title(title), clean_body(body)
@@ -223,6 +226,7 @@ def post_reply(*, thread, author, body, submit_token=None) -> Post:
     existing = _existing_post(author, submit_token)
     if existing is not None:
         return existing
+    check_not_paused(user=author)
     check_rate_limit(user=author)
     now = timezone.now()
     try:
@@ -665,13 +669,17 @@ def _check_moderator(moderator) -> None:
         raise ForumError(_("Only the service user consultant can do this."))
 
 
-def _audit_moderation(*, moderator, subject_user, obj, detail) -> None:
+def _audit_moderation(*, moderator, subject_user, obj, detail, action="", reason="") -> None:
+    from forum.signals import moderated
     from reconnect.models import AuditAction
     from reconnect.services import record_audit_event
 
     record_audit_event(
         actor=moderator, action=AuditAction.MODERATION, subject_user=subject_user, obj=obj, detail=detail,
     )
+    # The moderation log (moderation app) writes its row in this same transaction.
+    moderated.send(sender=type(obj), moderator=moderator, action=action or detail.split(":")[0].replace(" ", "_"),
+                   target=obj, subject_user=subject_user, reason=reason, detail=detail)
 
 
 def _set_thread_flag(*, thread, moderator, field, value, detail) -> bool:
@@ -814,6 +822,7 @@ def hide_post(*, post, moderator, reason) -> bool:
         if changed:
             _audit_moderation(
                 moderator=moderator, subject_user=post.author, obj=post, detail=f"hide post: {reason}",
+                action="hide_post", reason=reason,
             )
             _tell_author(post=post, moderator=moderator, text_lazy=HIDDEN_NOTICE)
     if changed:
@@ -833,3 +842,130 @@ def restore_post(*, post, moderator) -> bool:
             _tell_author(post=post, moderator=moderator, text_lazy=RESTORED_NOTICE)
     post.hidden_at, post.hidden_reason, post.hidden_by = None, "", None
     return bool(changed)
+
+
+# --- Slow mode and pausing a member's posting (set by the consultant, through the moderation app) -----------
+def _when(moment) -> str:
+    from django.utils import formats
+
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def check_not_paused(*, user) -> None:
+    """Raise ForumError (with the consultant's reason and the end) while `user`'s posting is paused."""
+    pause = access.active_posting_pause(user)
+    if pause is not None:
+        raise ForumError(
+            _("The service user consultant has paused your posting until %(until)s. The reason: %(reason)s "
+              "You can still read the forum, and you can write to the consultant under Messages.")
+            % {"until": _when(pause.until), "reason": pause.reason}
+        )
+
+
+def check_slow_mode(*, thread, author) -> None:
+    """Raise ForumError when slow mode is on in `thread` and `author` replied there too recently.
+
+    The consultant is never slowed down: acknowledging people is their job.
+    """
+    seconds = thread.slow_mode_seconds
+    if not seconds or author.role != Role.SERVICE_USER:
+        return
+    from datetime import timedelta
+
+    last = (Post.objects.filter(thread_id=thread.pk, author=author).order_by("-created_at")
+            .values_list("created_at", flat=True).first())
+    if last is not None and last > timezone.now() - timedelta(seconds=seconds):
+        minutes = max(1, round(seconds / 60))
+        raise ForumError(
+            _("This thread is in slow mode: each person can reply once every %(minutes)s minutes, so everyone has "
+              "time to read and think. You can reply again after %(when)s; your text is still here.")
+            % {"minutes": minutes, "when": _when(last + timedelta(seconds=seconds))}
+        )
+
+
+def set_slow_mode(*, thread, moderator, seconds, reason="") -> bool:
+    """Set the minimum time between one member's replies in `thread` (0 turns slow mode off). True if changed."""
+    from forum.models import SLOW_MODE_MAX_SECONDS
+
+    _check_moderator(moderator)
+    try:
+        seconds = int(seconds)
+    except (TypeError, ValueError):
+        seconds = -1
+    if not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
+        raise ForumError(_("Please choose how long members wait between replies, up to one day."))
+    with transaction.atomic():
+        changed = Thread.objects.filter(pk=thread.pk).exclude(slow_mode_seconds=seconds).update(
+            slow_mode_seconds=seconds)
+        if changed:
+            _audit_moderation(moderator=moderator, subject_user=thread.author, obj=thread,
+                              detail=f"slow mode: {seconds} s", action="slow_mode" if seconds else "slow_mode_off",
+                              reason=reason)
+    thread.slow_mode_seconds = seconds
+    return bool(changed)
+
+
+PAUSED_NOTICE = gettext_lazy(
+    "The service user consultant has paused your posting in the forum for a while. You can read why when you "
+    "try to post."
+)
+PAUSE_ENDED_NOTICE = gettext_lazy("You can post in the forum again.")
+
+
+def pause_posting(*, member, moderator, until, reason, max_days):
+    """Pause `member`'s posting until `until` (at most `max_days` ahead), with a reason they are told.
+
+    Refused (ForumError, nothing stored) without a reason, for a time in the past or beyond the maximum, or for
+    anyone but a service user. A pause already running is replaced by the new one.
+    """
+    from datetime import timedelta
+
+    from forum.models import PAUSE_REASON_MAX, PostingPause
+    from reconnect.services import notify
+
+    _check_moderator(moderator)
+    if member is None or member.role != Role.SERVICE_USER or not member.is_active:
+        raise ForumError(_("Only a member's posting can be paused."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ForumError(_("Please write a short reason. The member will read it."))
+    if len(reason) > PAUSE_REASON_MAX:
+        raise ForumError(
+            _("The reason is %(length)s characters long. Please shorten it to %(max)s characters or fewer.")
+            % {"length": len(reason), "max": PAUSE_REASON_MAX}
+        )
+    now = timezone.now()
+    if until is None or until <= now:
+        raise ForumError(_("Please choose a time in the future for the pause to end."))
+    if until > now + timedelta(days=max_days):
+        raise ForumError(_("A pause can last at most %(days)s days. Please choose an earlier end.")
+                         % {"days": max_days})
+    with transaction.atomic():
+        PostingPause.objects.filter(user=member, ended_at__isnull=True, until__gt=now).update(ended_at=now)
+        pause = PostingPause.objects.create(user=member, until=until, reason=reason, paused_by=moderator,
+                                            created_at=now)
+        _audit_moderation(moderator=moderator, subject_user=member, obj=pause, detail=f"pause posting: {reason}",
+                          action="pause_posting", reason=reason)
+        with translation.override(member.preferred_language):
+            notify(recipient=member, kind="moderation", text=str(PAUSED_NOTICE))
+    return pause
+
+
+def end_posting_pause(*, member, moderator) -> bool:
+    """End `member`'s running pause now; they are told. True if there was one."""
+    from forum.models import PostingPause
+    from reconnect.services import notify
+
+    _check_moderator(moderator)
+    now = timezone.now()
+    with transaction.atomic():
+        pause = PostingPause.objects.select_for_update().filter(
+            user=member, ended_at__isnull=True, until__gt=now).first()
+        if pause is None:
+            return False
+        PostingPause.objects.filter(pk=pause.pk).update(ended_at=now)
+        _audit_moderation(moderator=moderator, subject_user=member, obj=pause, detail="end pause",
+                          action="end_pause")
+        with translation.override(member.preferred_language):
+            notify(recipient=member, kind="moderation", text=str(PAUSE_ENDED_NOTICE))
+    return True

@@ -499,3 +499,39 @@ def send_message_alerts(*, message_id) -> int:
             send_mail(subject, body, None, [recipient.email])
         sent += 1
     return sent
+
+
+# --- The consultant reaches out (from the moderation queue) -------------------------------------------------
+def start_conversation_as_consultant(*, consultant, member, subject, body, submit_token=None) -> Conversation:
+    """The service user consultant writes privately to a member (a conversation of kind "consultant", as when
+    the member writes first). Used from the moderation queue, e.g. after crisis language in a post. Idempotent
+    per submit_token."""
+    if not (access.can_use_messaging(consultant) and consultant.role == Role.CONSULTANT):
+        raise MessagingError(_("Only the service user consultant can write to a member from here."))
+    if member is None or member.role != Role.SERVICE_USER or not member.is_active:
+        raise MessagingError(_("This member cannot receive messages."))
+    token = _parse_token(submit_token)
+    existing = _existing_message(consultant, token)
+    if existing is not None:
+        return existing.conversation
+    subject, body = clean_subject(subject), clean_body(body)
+    check_send_rate(user=consultant)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                subject=subject, kind=Conversation.Kind.CONSULTANT, service_user=member, started_by=consultant,
+                created_at=now, last_message_at=now,
+            )
+            Participant.objects.bulk_create([
+                Participant(conversation=conversation, user=consultant, joined_at=now),
+                Participant(conversation=conversation, user=member, joined_at=now),
+            ])
+            _place_message(conversation=conversation, sender=consultant, body=body, attachment=None, token=token,
+                           now=now, stored_files=[])
+    except IntegrityError:
+        existing = _existing_message(consultant, token)
+        if existing is None:
+            raise
+        return existing.conversation
+    return conversation
