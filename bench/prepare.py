@@ -158,6 +158,54 @@ def count_queries(name, method, path, cookie, body) -> int:
     return len(queries)
 
 
+def ws_plan(*, connections=500, messages=200) -> dict:
+    """For bench/wsbench.py: conversations (up to `connections`), each with both people's sessions signed in.
+
+    The provider of a conversation sends; the service user's sockets receive. Only conversations the provider
+    can open now (an active care link) are taken, so every message is a real send through the form.
+    """
+    from messaging.access import conversations_visible_to
+    from messaging.models import Participant
+
+    cookies = {}
+
+    def cookie_of(user):
+        if user.pk not in cookies:
+            cookies[user.pk] = session_cookie(user)
+        return cookies[user.pk]
+
+    pairs = []
+    seeded_conversations = (Conversation.objects.filter(service_user__email__endswith="@" + SEED_EMAIL_DOMAIN)
+                            .select_related("service_user").order_by("pk"))
+    for conversation in seeded_conversations.iterator():
+        if len(pairs) >= connections:
+            break
+        other = (Participant.objects.filter(conversation=conversation, user__role=Role.PROVIDER)
+                 .select_related("user").first())
+        if other is None or not conversations_visible_to(other.user).filter(pk=conversation.pk).exists():
+            continue
+        pairs.append({
+            "conversation": conversation.pk, "after": conversation.message_count,
+            "post_path": reverse("messaging:reply", args=[conversation.pk]),
+            "sender_cookie": cookie_of(other.user), "recipient_cookie": cookie_of(conversation.service_user),
+        })
+    return {"connections": connections, "messages": messages, "csrf": CSRF_SECRET, "text": MESSAGE_TEXT,
+            "pairs": pairs}
+
+
+def peer_shape(*, bodies=500) -> dict:
+    """The seeded forum's shape for the peer forums (bench/peers/seed.py): boards, every thread's board, title
+    and number of posts, a pool of post texts, and how many service users write."""
+    boards = list(Board.objects.filter(threads__isnull=False).distinct().order_by("position", "pk"))
+    index = {board.pk: i for i, board in enumerate(boards)}
+    threads = [[index[board_id], title, count] for board_id, title, count in
+               Thread.objects.filter(board__isnull=False).order_by("pk").values_list("board_id", "title",
+                                                                                      "post_count")]
+    texts = list(dict.fromkeys(Post.objects.order_by("pk").values_list("body", flat=True)[:bodies * 10]))[:bodies]
+    people = User.objects.filter(email__endswith="@" + SEED_EMAIL_DOMAIN, role=Role.SERVICE_USER).count()
+    return {"boards": [board.name_en for board in boards], "threads": threads, "bodies": texts, "people": people}
+
+
 def data_size() -> dict:
     return {
         "people": User.objects.count(), "threads": Thread.objects.count(), "posts": Post.objects.count(),
@@ -188,6 +236,8 @@ def main(outdir):
                       "first": {"method": targets[0][0], "path": targets[0][1], "cookie": targets[0][2]}})
         print(f"  {name:<18} {len(targets):>3} people, {queries:>3} SQL queries", file=sys.stderr)
     (outdir / "pages.json").write_text(json.dumps({"pages": pages, "skipped": skipped, "data": data_size()}, indent=1))
+    (outdir / "ws-plan.json").write_text(json.dumps(ws_plan()))
+    (outdir / "peer-shape.json").write_text(json.dumps(peer_shape()))
 
 
 if __name__ == "__main__":

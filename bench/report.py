@@ -10,6 +10,12 @@ HELLO = "hello"
 # The issue's targets (issue 8): p95 under 100 ms for every page, under 150 ms for search.
 P95_TARGET_MS = {"search": 150}
 P95_TARGET_DEFAULT_MS = 100
+# The thread page at least twice the throughput of each peer forum's thread page; WebSocket delivery p95 under
+# 50 ms; the reminder sweep for 10,000 answers under 60 s.
+PEER_RATIO_TARGET = 2.0
+WS_P95_TARGET_MS = 50
+SWEEP_TARGET_S = 60
+PEER_NAMES = {"machina": "django-machina", "spirit": "Spirit"}
 MARKER = "BENCH-JSON "
 
 
@@ -25,8 +31,9 @@ def parse_wrk_output(text: str) -> dict:
     return json.loads(lines[-1][len(MARKER):])
 
 
-def page_result(*, name, label, role, raw, queries=None, peak_rss_mb=None) -> dict:
-    """One page's row: throughput, latency percentiles in milliseconds, errors, queries and memory."""
+def page_result(*, name, label, role, raw, queries=None, peak_rss_mb=None, load=None) -> dict:
+    """One page's row: throughput, latency percentiles in milliseconds, errors, queries, memory, and the
+    machine's 1-minute load average as the page started (other work on the machine skews every figure)."""
     seconds = raw["duration_us"] / 1e6
     errors = sum(raw["errors"].values())
     lat = raw["latency_us"]
@@ -34,7 +41,7 @@ def page_result(*, name, label, role, raw, queries=None, peak_rss_mb=None) -> di
         "name": name, "label": label, "role": role, "requests": raw["requests"],
         "rps": raw["requests"] / seconds if seconds else 0.0,
         "p50_ms": lat["p50"] / 1000, "p95_ms": lat["p95"] / 1000, "p99_ms": lat["p99"] / 1000,
-        "errors": errors, "queries": queries, "peak_rss_mb": peak_rss_mb,
+        "errors": errors, "queries": queries, "peak_rss_mb": peak_rss_mb, "load": load,
     }
 
 
@@ -53,27 +60,103 @@ def _fmt(value, pattern):
     return "–" if value is None else pattern.format(value)
 
 
+def own_rows(results: list) -> list:
+    """The portal's rows (and the hello ceiling), without the peer forums'."""
+    return [r for r in results if not r.get("peer")]
+
+
 def markdown_table(results: list) -> str:
     rows = [
-        "| page | as | req/s | × hello | p50 ms | p95 ms | p99 ms | p95 target | SQL queries | errors | peak RSS MB |",
-        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+        "| page | as | req/s | × hello | p50 ms | p95 ms | p99 ms | p95 target | SQL queries | errors | peak RSS MB "
+        "| load |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    for r in with_ratios(results):
+    for r in with_ratios(own_rows(results)):
         target = p95_target(r["name"])
         met = "" if r["name"] == HELLO else (f"< {target} ✓" if r["p95_ms"] < target else f"< {target} ✗ missed")
         rows.append(
             f"| {r['label']} | {r['role']} | {r['rps']:,.0f} | {_fmt(r['ratio'], '{:.2f}')} | {r['p50_ms']:.1f} | "
             f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {met} | {_fmt(r['queries'], '{}')} | {r['errors']} | "
-            f"{_fmt(r['peak_rss_mb'], '{:.0f}')} |"
+            f"{_fmt(r['peak_rss_mb'], '{:.0f}')} | {_fmt(r.get('load'), '{:.1f}')} |"
         )
     return "\n".join(rows) + "\n"
 
 
-def markdown_report(results: list, *, machine: dict, setup: dict, notes=()) -> str:
+def peer_table(results: list) -> str:
+    """The portal's thread and board pages beside each peer forum's, with the ratio of throughputs."""
+    peers = list(dict.fromkeys(r["peer"] for r in results if r.get("peer")))
+    if not peers:
+        return ""
+    ours = {r["name"]: r for r in results if not r.get("peer")}
+    theirs = {(r["peer"], r["page"]): r for r in results if r.get("peer")}
+    head = "| page | ReConnect req/s | p95 ms |"
+    line = "|---|---:|---:|"
+    for peer in peers:
+        name = PEER_NAMES.get(peer, peer)
+        head += f" {name} req/s | p95 ms | ReConnect ÷ {name} |"
+        line += "---:|---:|---:|"
+    head += " load |"
+    line += "---|"
+    rows = [head, line]
+    for page, label in (("thread", "thread, 20 posts"), ("board", "a board's threads")):
+        mine = ours.get(page)
+        if mine is None and not any((peer, page) in theirs for peer in peers):
+            continue
+        cells = f"| {label} | {_fmt(mine and mine['rps'], '{:,.0f}')} | {_fmt(mine and mine['p95_ms'], '{:.1f}')} |"
+        loads = [_fmt(mine and mine.get("load"), "{:.1f}")]
+        for peer in peers:
+            other = theirs.get((peer, page))
+            ratio = mine["rps"] / other["rps"] if mine and other and other["rps"] else None
+            mark = ""
+            if ratio is not None and page == "thread":
+                mark = " ✓" if ratio >= PEER_RATIO_TARGET else " ✗ missed"
+            cells += (f" {_fmt(other and other['rps'], '{:,.0f}')} | {_fmt(other and other['p95_ms'], '{:.1f}')} |"
+                      f" {_fmt(ratio, '{:.2f}')}{mark} |")
+            loads.append(_fmt(other and other.get("load"), "{:.1f}"))
+        rows.append(cells + f" {' / '.join(loads)} |")
+    return "\n".join(rows) + "\n"
+
+
+def websocket_lines(ws) -> list:
+    if not ws:
+        return []
+    met = "" if ws["p95_ms"] is None else (" ✓" if ws["p95_ms"] < WS_P95_TARGET_MS else " ✗ missed")
+    return [
+        f"- **WebSocket delivery** ({ws['opened']} of {ws['sockets']} signed-in sockets open on /ws/live/, "
+        f"following {ws['conversations']} conversations; {ws['messages']} messages sent through the message form): "
+        f"p50 {_fmt(ws['p50_ms'], '{:.1f}')} ms, p95 {_fmt(ws['p95_ms'], '{:.1f}')} ms (target < "
+        f"{WS_P95_TARGET_MS}{met}), p99 {_fmt(ws['p99_ms'], '{:.1f}')} ms, max {_fmt(ws['max_ms'], '{:.1f}')} ms; "
+        f"{ws['events']} of {ws['events_expected']} events arrived; the POST itself p50 "
+        f"{_fmt(ws['post_p50_ms'], '{:.1f}')} ms; opening the sockets took {ws['open_seconds']:.1f} s; "
+        f"load {_fmt(ws.get('load'), '{:.1f}')}.",
+    ]
+
+
+def sweep_lines(sweep) -> list:
+    if not sweep:
+        return []
+    met = " ✓" if sweep["seconds"] < SWEEP_TARGET_S else " ✗ missed"
+    return [
+        f"- **Café reminder sweep** (`cafes.send_due_reminders`, once, in process): {sweep['sent_for_these']:,} "
+        f"reminders for {sweep['rsvps']:,} answers in {sweep['cafes']:,} cafés in {sweep['seconds']:.1f} s "
+        f"(target < {SWEEP_TARGET_S} s{met}); load {_fmt(sweep.get('load'), '{:.1f}')}.",
+    ]
+
+
+def markdown_report(results: list, *, machine: dict, setup: dict, notes=(), websockets=None, sweep=None) -> str:
     lines = ["# ReConnect benchmark: latest run", ""]
     lines += [f"- **{key}**: {value}" for key, value in machine.items()]
     lines += [f"- **{key}**: {value}" for key, value in setup.items()]
     lines += ["", markdown_table(results)]
+    peers = peer_table(results)
+    if peers:
+        lines += ["## Against the peer forums", "",
+                  f"The same pages of two Django forums from PyPI, served and driven the same way in the same run "
+                  f"(target: the thread page at least {PEER_RATIO_TARGET:g}× each peer's throughput). The load "
+                  f"column is the 1-minute load average as each page started (ReConnect / peers).", "", peers]
+    extra = websocket_lines(websockets) + sweep_lines(sweep)
+    if extra:
+        lines += ["## Live delivery and the reminder sweep", "", *extra]
     if notes:
         lines += ["", *[f"- {note}" for note in notes]]
     lines += ["", "![Throughput of each page as a share of the bare Django view](latest.svg)", ""]
@@ -96,7 +179,12 @@ def svg_chart(results: list) -> str:
     for i, r in enumerate(rows):
         y = top + i * row_h
         share = (r["ratio"] or 0) / biggest
-        colour = "#8a8a8a" if r["name"] == HELLO else ("#2f6f5e" if r["p95_ms"] < p95_target(r["name"]) else "#b4532a")
+        if r["name"] == HELLO:
+            colour = "#8a8a8a"
+        elif r.get("peer"):
+            colour = "#5b6f9e"  # a peer forum: no target of its own
+        else:
+            colour = "#2f6f5e" if r["p95_ms"] < p95_target(r["name"]) else "#b4532a"
         parts.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end">{html.escape(r["label"])}</text>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{max(share * bar_w, 1):.1f}" height="{row_h - 8}" '
                      f'fill="{colour}"/>')

@@ -7,7 +7,12 @@
    environment), several daphne processes accepting on one shared socket, the same ASGI application with
    the bare hello view beside it (bench/asgi.py).
 4. Drives each page with wrk over loopback for a bounded time (16 connections by default) while sampling
-   the server processes' memory, then writes bench/results/latest.{md,svg,json}.
+   the server processes' memory, then opens 500 signed-in WebSockets and times message delivery
+   (bench/wsbench.py).
+5. Serves each peer forum (django-machina, Spirit: bench/peerforums.py) the same way in turn and drives its
+   thread and board pages with the same settings.
+6. Times the cafés' reminder sweep for 10,000 answers once (bench/sweep.py), then writes
+   bench/results/latest.{md,svg,json}.
 """
 
 import argparse
@@ -26,7 +31,7 @@ from pathlib import Path
 
 import psutil
 
-from bench import report
+from bench import peerforums, report
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -97,7 +102,7 @@ def seeded(env) -> bool:
     return out.stdout.strip() == "True"
 
 
-def start_server(env, workers):
+def start_server(env, workers, *, python=PY, app="bench.asgi:application", label="reconnect"):
     """`workers` daphne processes accepting on one listening socket (the kernel shares out the connections)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -106,10 +111,10 @@ def start_server(env, workers):
     fd = listener.fileno()
     procs = [
         subprocess.Popen(
-            [PY, "-m", "bench.serve", "bench.asgi:application"], cwd=ROOT, env=env,
+            [python, "-m", "bench.serve", app], cwd=ROOT, env=env,
             # The socket becomes fd 3 in the child, where socket activation expects it (bench/serve.py).
             pass_fds=(fd, 3), preexec_fn=lambda: os.dup2(fd, 3),
-            stdout=subprocess.DEVNULL, stderr=open(VAR / f"daphne-{i}.log", "w"),
+            stdout=subprocess.DEVNULL, stderr=open(VAR / f"daphne-{label}-{i}.log", "w"),
         )
         for i in range(workers)
     ]
@@ -128,13 +133,13 @@ def request(port, method, path, cookie="", body=""):
     return response.status, response.getheader("Location", "")
 
 
-def wait_until_up(port, procs, seconds=60):
+def wait_until_up(port, procs, seconds=60, probe=("/bench/hello/", "")):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in procs):
             raise SystemExit(f"A server process stopped; see {VAR}/daphne-*.log")
         try:
-            if request(port, "GET", "/bench/hello/")[0] == 200:
+            if request(port, "GET", *probe)[0] == 200:
                 return
         except OSError:
             pass
@@ -189,6 +194,96 @@ def run_wrk(port, page, *, seconds, connections, threads):
     return out.stdout
 
 
+def stop_server(listener, procs):
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    listener.close()
+
+
+def load_now() -> float:
+    return os.getloadavg()[0]
+
+
+def drive_pages(port, pages, procs, args) -> list:
+    """Each page under wrk in turn; a row per page with the machine's 1-minute load average as it started."""
+    results = []
+    pids = [p.pid for p in procs]
+    for page in pages:
+        if args.warmup:
+            run_wrk(port, page, seconds=args.warmup, connections=args.connections, threads=2)
+        load = load_now()
+        sampler = MemorySampler(pids)
+        sampler.start()
+        raw = report.parse_wrk_output(run_wrk(port, page, seconds=args.seconds, connections=args.connections,
+                                              threads=2))
+        row = report.page_result(name=page["name"], label=page["label"], role=page["role"], raw=raw,
+                                 queries=page["queries"], peak_rss_mb=sampler.stop(), load=load)
+        results.append(row)
+        log(f"  {page['label']:<30} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:6.1f}  p95 {row['p95_ms']:6.1f}"
+            f"  p99 {row['p99_ms']:6.1f} ms  {_q(row['queries']):>3} queries  {row['errors']} errors  "
+            f"{row['peak_rss_mb']:.0f} MB  load {load:.1f}")
+    return results
+
+
+def _q(value):
+    return "–" if value is None else value
+
+
+def run_websockets(port, args):
+    """bench/wsbench.py in the tools environment against the running portal; its figures and the load."""
+    tools = peerforums.ensure_tools(VAR)
+    plan = json.loads((VAR / "ws-plan.json").read_text())
+    plan.update(port=port, connections=args.ws_connections, messages=args.ws_messages)
+    if not plan["pairs"]:
+        log("  WebSockets: no conversation to send in; skipped")
+        return None
+    (VAR / "ws-plan.json").write_text(json.dumps(plan))
+    load = load_now()
+    subprocess.run([str(tools), str(ROOT / "bench" / "wsbench.py"), str(VAR / "ws-plan.json"),
+                    str(VAR / "ws-result.json")], cwd=ROOT, check=True)
+    result = json.loads((VAR / "ws-result.json").read_text())
+    result["load"] = load
+    result["conversations"] = len(plan["pairs"])
+    log(f"  WebSockets: {result['opened']}/{result['sockets']} open, {result['messages']} messages, "
+        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['missing']} missing, load {load:.1f}")
+    return result
+
+
+def run_sweep(env, args):
+    load = load_now()
+    subprocess.run([PY, "-m", "bench.sweep", str(VAR / "sweep-result.json"), str(args.sweep_rsvps)], cwd=ROOT,
+                   env=env, check=True)
+    result = json.loads((VAR / "sweep-result.json").read_text())
+    result["load"] = load
+    log(f"  Reminder sweep: {result['sent_for_these']:,} reminders for {result['rsvps']:,} answers in "
+        f"{result['seconds']:.1f} s, load {load:.1f}")
+    return result
+
+
+def run_peers(args, base_url, env, peers) -> list:
+    results = []
+    for name in peers:
+        peer = peerforums.prepare_peer(var=VAR, name=name, scale=args.scale, base_url=base_url, base_env=env,
+                                       shape_path=VAR / "peer-shape.json", reseed=args.reseed)
+        pages = peerforums.peer_pages(peer, VAR)
+        log(f"Serving {peerforums.LABELS[name]} ({peer['threads']:,} threads, {peer['posts']:,} posts) ...")
+        listener, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
+                                             app="bench.peers.asgi:application", label=name)
+        try:
+            wait_until_up(port, procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
+            check_pages(port, pages)
+            results += [{**row, "peer": name, "page": page["page"]}
+                        for row, page in zip(drive_pages(port, pages, procs, args), pages)]
+        finally:
+            stop_server(listener, procs)
+    return results
+
+
 def machine_facts(env) -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -221,6 +316,13 @@ def main(argv=None):
     parser.add_argument("--pages", default="", help="Only these pages, comma-separated (hello always runs).")
     parser.add_argument("--reseed", action="store_true", help="Drop the scale's database and seed it again.")
     parser.add_argument("--out", default=str(RESULTS), help="Where latest.md/.svg/.json go.")
+    parser.add_argument("--peers", default=",".join(peerforums.PEERS),
+                        help="Peer forums to run beside the portal (default machina,spirit; '' for none).")
+    parser.add_argument("--ws-connections", type=int, default=500,
+                        help="Signed-in WebSockets held open while messages are timed (0: skip).")
+    parser.add_argument("--ws-messages", type=int, default=200, help="Messages sent while the sockets are open.")
+    parser.add_argument("--sweep-rsvps", type=int, default=10_000,
+                        help="Answers due a reminder for the timed café reminder sweep (0: skip).")
     args = parser.parse_args(argv)
     VAR.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
@@ -239,34 +341,25 @@ def main(argv=None):
     wanted = {name for name in args.pages.split(",") if name}
     pages = [p for p in prepared["pages"] if not wanted or p["name"] in wanted | {"hello"}]
 
+    peers = [name for name in args.peers.split(",") if name]
+    unknown = set(peers) - set(peerforums.PEERS)
+    if unknown:
+        raise SystemExit(f"Unknown peer forum(s): {', '.join(sorted(unknown))}; known: {', '.join(peerforums.PEERS)}")
+
     listener, port, procs = start_server(env, args.workers)
-    results = []
+    websockets = None
     try:
         wait_until_up(port, procs)
         check_pages(port, pages)
-        pids = [p.pid for p in procs]
-        for page in pages:
-            if args.warmup:
-                run_wrk(port, page, seconds=args.warmup, connections=args.connections, threads=2)
-            sampler = MemorySampler(pids)
-            sampler.start()
-            raw = report.parse_wrk_output(run_wrk(port, page, seconds=args.seconds, connections=args.connections,
-                                                  threads=2))
-            row = report.page_result(name=page["name"], label=page["label"], role=page["role"], raw=raw,
-                                     queries=page["queries"], peak_rss_mb=sampler.stop())
-            results.append(row)
-            log(f"  {page['label']:<30} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:6.1f}  p95 {row['p95_ms']:6.1f}"
-                f"  p99 {row['p99_ms']:6.1f} ms  {row['queries']:>3} queries  {row['errors']} errors  "
-                f"{row['peak_rss_mb']:.0f} MB")
+        results = drive_pages(port, pages, procs, args)
+        if args.ws_connections:
+            websockets = run_websockets(port, args)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        listener.close()
+        stop_server(listener, procs)
+    results += run_peers(args, database_url.replace(f"/reconnect_bench_{args.scale}?", "/reconnect?", 1), env,
+                         peers)
+    sweep = run_sweep(env, args) if args.sweep_rsvps else None
+    redis.delete("celery")  # the sweep's e-mails, queued for a worker that never runs here
 
     facts = machine_facts(env)
     # Other work on the machine skews every figure: say how busy it was.
@@ -276,7 +369,7 @@ def main(argv=None):
     setup = {
         "scale": f"{args.scale} (" + ", ".join(f"{value:,} {key}" for key, value in data.items()) + ")",
         "server": f"{args.workers} daphne processes on one socket, RECONNECT_ENV=production, "
-                  f"DB_CONN_MAX_AGE={args.conn_max_age}",
+                  f"DB_CONN_MAX_AGE={args.conn_max_age}; each peer forum the same way, one after the other",
         "load": f"wrk, {args.connections} connections over loopback, {args.seconds} s per page after "
                 f"{args.warmup} s of warm-up; the load tool shares the machine's cores with the server",
     }
@@ -288,9 +381,16 @@ def main(argv=None):
     notes += [f"Not measured: {s['label']} ({s['reason']})." for s in prepared.get("skipped", [])]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "latest.md").write_text(report.markdown_report(results, machine=facts, setup=setup, notes=notes))
+    if peers:
+        setup["peer forums"] = ", ".join(
+            f"{peerforums.LABELS[name]} (Django {peerforums.version_of(peerforums.python_of(VAR, name), 'django')})"
+            for name in peers)
+    extras = {"websockets": websockets, "sweep": sweep}
+    (out / "latest.md").write_text(report.markdown_report(results, machine=facts, setup=setup, notes=notes,
+                                                          **extras))
     (out / "latest.svg").write_text(report.svg_chart(results))
-    (out / "latest.json").write_text(json.dumps({"machine": facts, "setup": setup, "results": results}, indent=1))
+    (out / "latest.json").write_text(json.dumps({"machine": facts, "setup": setup, "results": results, **extras},
+                                                indent=1))
     log(f"Results: {out / 'latest.md'}")
     del redis
 

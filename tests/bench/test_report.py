@@ -60,3 +60,47 @@ def test_the_report_names_the_machine_and_the_chart_has_a_bar_per_page():
     assert "- **machine**: 2 cores" in text and "- a note" in text and "latest.svg" in text
     assert svg.startswith("<svg") and svg.count("<rect ") == 1 + len(rows())
     assert "0.25×" in svg and "thread, 20 posts" in svg
+
+
+def peer_rows():
+    ours = rows()[1]
+    board = {**ours, "name": "board", "label": "a board's threads", "rps": 300.0}
+    machina = {**ours, "name": "machina:thread", "peer": "machina", "page": "thread", "rps": 150.0, "p95_ms": 210.0,
+               "load": 3.5}
+    spirit = {**ours, "name": "spirit:thread", "peer": "spirit", "page": "thread", "rps": 250.0, "load": 2.0}
+    spirit_board = {**spirit, "name": "spirit:board", "page": "board", "rps": 600.0}
+    return [rows()[0], ours, board, machina, spirit, spirit_board]
+
+
+def test_the_peer_forums_stand_beside_our_thread_and_board_pages_with_the_ratio_and_the_twice_target():
+    table = report.peer_table(peer_rows())
+    thread = next(line for line in table.splitlines() if line.startswith("| thread"))
+    board = next(line for line in table.splitlines() if line.startswith("| a board"))
+
+    assert "django-machina req/s" in table and "ReConnect ÷ Spirit" in table
+    # 400 req/s against machina's 150 (2.67×, target met) and Spirit's 250 (1.60×, missed).
+    assert "| 400 | 80.0 | 150 | 210.0 | 2.67 ✓ | 250 | 80.0 | 1.60 ✗ missed |" in thread
+    # The board page has no target of its own; machina's board row is missing, so its cells say so.
+    assert "| 300 | 80.0 | – | – | – | 600 | 80.0 | 0.50 |" in board
+    assert report.peer_table(rows()) == ""  # no peer ran: no table
+
+
+def test_peer_rows_stay_out_of_the_portals_own_table_and_the_load_is_shown_per_row():
+    table = report.markdown_table([{**r, "load": 4.25} for r in peer_rows()])
+
+    assert "machina" not in table and "spirit" not in table
+    assert table.splitlines()[2].endswith("| 4.2 |")  # the hello row's load average, one decimal
+
+
+def test_the_report_gives_websocket_delivery_and_the_reminder_sweep_against_their_targets():
+    ws = {"sockets": 500, "opened": 500, "conversations": 300, "messages": 100, "events": 166,
+          "events_expected": 167, "p50_ms": 12.0, "p95_ms": 61.5, "p99_ms": 80.0, "max_ms": 95.0,
+          "post_p50_ms": 40.0, "open_seconds": 3.2, "load": 2.5}
+    sweep = {"rsvps": 10_000, "cafes": 250, "sent_for_these": 10_000, "seconds": 21.3, "load": 1.5}
+    text = report.markdown_report(peer_rows(), machine={}, setup={}, websockets=ws, sweep=sweep)
+
+    assert "## Against the peer forums" in text
+    assert "500 of 500 signed-in sockets" in text and "p95 61.5 ms (target < 50 ✗ missed)" in text
+    assert "166 of 167 events arrived" in text and "load 2.5" in text
+    assert "10,000 reminders for 10,000 answers in 250 cafés in 21.3 s (target < 60 s ✓)" in text
+    assert "Live delivery" not in report.markdown_report(rows(), machine={}, setup={})

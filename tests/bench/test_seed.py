@@ -11,7 +11,7 @@ from forum.models import Board, BoardCount, Post, PostFlag, PostReport, Reaction
 from messaging.models import Conversation, Message, Participant
 from reconnect.models import CareLink, ConsentAcceptance, Role, User
 from reconnect.seeding import SCALES, SEED_EMAIL_DOMAIN
-from toolbox.models import CrisisPlan, Share
+from toolbox.models import CrisisPlan, Medication, NetworkPerson, Reflection, ReflectionAnswer, Share
 
 TINY = SCALES["tiny"]
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,11 @@ def test_tiny_seed_makes_the_counts_asked_for_with_counters_that_agree_with_the_
     assert Message.objects.count() == TINY.messages
     assert Cafe.objects.count() == TINY.cafes
     assert CrisisPlan.objects.count() == TINY.service_users
+    # The newer toolbox modules: everyone's network map and medicines, and some reflections with their answers.
+    assert NetworkPerson.objects.count() == 4 * TINY.service_users
+    assert Medication.objects.count() == 2 * TINY.service_users
+    assert Medication.objects.first().trade_name  # readable with the configured keys
+    assert Reflection.objects.exists() and ReflectionAnswer.objects.exists()
     assert Reaction.objects.exists() and Rsvp.objects.exists() and Share.objects.exists()
     assert PostReport.objects.exists() and PostFlag.objects.exists()  # the moderation queue has work
     # Everyone can sign in as the portal leaves them: terms accepted, and every service user is in someone's care.
