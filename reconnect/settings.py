@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -183,6 +184,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "reconnect.context_processors.portal",
+                "moderation.context_processors.workspace",
             ],
         },
     },
@@ -244,12 +246,16 @@ CACHES = {
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
+# The channel layer waits for events with a blocking pop of 5 s (channels_redis's brpop_timeout); redis-py 8 gives
+# every connection a 5 s read timeout by default, so an idle process's wait could time out first and end the
+# socket it was reading for ("Timeout reading from ...": bench/README.md). The read timeout must outlast the pop.
+_CHANNEL_SOCKET_TIMEOUT = 15
 if REDIS_URL.startswith("unix://"):
     CELERY_BROKER_URL = "redis+socket://" + REDIS_URL.removeprefix("unix://")
-    _channel_hosts = [{"address": _redis_db(REDIS_URL, 2)}]
+    _channel_hosts = [{"address": _redis_db(REDIS_URL, 2), "socket_timeout": _CHANNEL_SOCKET_TIMEOUT}]
 else:
     CELERY_BROKER_URL = REDIS_URL
-    _channel_hosts = [_redis_db(REDIS_URL, 2)]
+    _channel_hosts = [{"address": _redis_db(REDIS_URL, 2), "socket_timeout": _CHANNEL_SOCKET_TIMEOUT}]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task on the queue
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -265,6 +271,13 @@ CELERY_BEAT_SCHEDULE = {
     "cafes-reminders": {"task": "cafes.send_due_reminders", "schedule": 5 * 60},
     # Every six hours: plan the coming cafés of each recurring series (each day planned once).
     "cafes-series": {"task": "cafes.plan_series_cafes", "schedule": 6 * 60 * 60},
+    # Every 15 minutes: unanswered posts into the moderation queue (each once, however often this runs).
+    "moderation-waiting": {"task": "moderation.sweep_waiting", "schedule": 15 * 60},
+    # Statistics: every hour the current month so far; every night at 03:15 each ended month not yet counted
+    # since it ended (moderation.statistics; both only replace the summary rows of the months they count).
+    "moderation-statistics-hourly": {"task": "moderation.refresh_statistics_current_month", "schedule": 60 * 60},
+    "moderation-statistics-nightly": {"task": "moderation.refresh_statistics_ended_months",
+                                      "schedule": crontab(hour=3, minute=15)},
 }
 CELERY_TIMEZONE = "Europe/Oslo"
 
@@ -457,6 +470,10 @@ MESSAGES_PER_MINUTE = env_int("MESSAGES_PER_MINUTE", 20, minimum=1)
 # Pages open a WebSocket (/ws/live/) for new messages and counters. Off: everything works by reloading, for a server
 # or proxy that cannot carry WebSockets.
 LIVE_UPDATES = env_bool("LIVE_UPDATES", True)
+# Moderation: a post unanswered for this many of the consultant's on-duty hours goes into the queue; a member's
+# posting may be paused for at most this many days.
+MODERATION_WAITING_HOURS = env_int("MODERATION_WAITING_HOURS", 12, minimum=1)
+MODERATION_PAUSE_MAX_DAYS = env_int("MODERATION_PAUSE_MAX_DAYS", 14, minimum=1)
 
 if RECONNECT_ENV == "test":
     # Speed only: tests make many users; production keeps Argon2.

@@ -315,6 +315,75 @@ def make_world(people):
     world.local_link = LocalLink.objects.create(community=people["alice"].community, category="activity",
                                                 title="Alice's walking group", url="https://example.no/walk")
     world.links_state = lambda: sorted(LocalLink.objects.values_list("pk", "community_id", "title", "url"))
+    # Toolbox network map and medication overview: alice's person and medicine, both shared with her linked provider.
+    from toolbox.models import Medication, NetworkPerson
+
+    world.network_person = toolbox_services.save_network_person(
+        owner=people["alice"], name="Alice's friend", relation="friend", circle=3, notes="Alice's note")
+    world.medication = toolbox_services.save_medication(owner=people["alice"], trade_name="Alice's medicine")
+    for module in ("network", "medication"):
+        toolbox_services.set_share(owner=people["alice"], provider_id=people["linked_provider"].pk, module=module,
+                                   shared=True)
+    world.network_state = lambda: (
+        sorted(NetworkPerson.objects.values_list("pk", "owner_id", "name", "relation", "circle", "notes")),
+        sorted(Share.objects.values_list("owner_id", "provider_id", "module")),
+    )
+    world.medication_state = lambda: (
+        sorted(Medication.objects.values_list("pk", "owner_id", "trade_name", "ended_on", "updated_at")),
+        sorted(Share.objects.values_list("owner_id", "provider_id", "module")),
+    )
+
+    # Toolbox exercises: a published exercise with a question and a draft (the consultant's own), the exercise
+    # featured in alice's community, alice's reflection on it shared with her linked provider.
+    from toolbox.models import Exercise, ExerciseQuestion, FeaturedExercise, Reflection, ReflectionAnswer
+    from toolbox.models import SharingPreferences
+
+    world.exercise = toolbox_services.save_exercise(
+        by=people["consultant"], category="coping", title_en="Harness exercise", body_en="Breathe",
+        questions=[("", "Harness question")])
+    toolbox_services.set_exercise_published(by=people["consultant"], exercise_id=world.exercise.pk, published=True)
+    world.exercise_draft = toolbox_services.save_exercise(
+        by=people["consultant"], category="sleep", title_en="Harness draft", body_en="Soon")
+    world.featuring = toolbox_services.feature_exercise(
+        by=people["consultant"], exercise_id=world.exercise.pk, community_id=people["alice"].community_id,
+        featured_from=_tz.localdate(), featured_until=_tz.localdate() + _td(days=7))
+    world.reflection = toolbox_services.save_reflection(
+        owner=people["alice"], exercise_id=world.exercise.pk, text="Alice's reflection",
+        answers={world.exercise.questions.get().pk: "Alice's answer"})
+    toolbox_services.set_share(owner=people["alice"], provider_id=people["linked_provider"].pk,
+                               module="reflections", shared=True)
+    world.exercises_state = lambda: (
+        sorted(Exercise.objects.values_list("pk", "published", "title_en", "body_en", "updated_at")),
+        sorted(ExerciseQuestion.objects.values_list("pk", "exercise_id", "text_en")),
+        sorted(FeaturedExercise.objects.values_list("pk", "exercise_id", "community_id", "featured_from",
+                                                    "featured_until")),
+    )
+    world.reflections_state = lambda: (
+        sorted(Reflection.objects.values_list("pk", "owner_id", "exercise_id", "text", "updated_at")),
+        sorted(ReflectionAnswer.objects.values_list("pk", "reflection_id", "answer")),
+        sorted(Share.objects.values_list("owner_id", "provider_id", "module")),
+        sorted(SharingPreferences.objects.filter(owner=people["alice"]).values_list("owner_id",
+                                                                                  "notify_on_provider_view")),
+    )
+
+    # Moderation: alice's post was flagged for identifying details (a queue item); the consultant keeps a reply
+    # template. Nobody but the consultant (and admins, where they may) changes any of it.
+    from moderation.models import MemberNote, ModerationLog, OnDutyHours, QueueItem, ReplyTemplate
+
+    forum_services.flag_post(post=world.alice_post, kind="privacy")
+    world.queue_item = QueueItem.objects.get(post=world.alice_post)
+    world.reply_template = ReplyTemplate.objects.create(owner=people["consultant"], title="Thanks",
+                                                        body="Thank you for writing.")
+    world.moderation_state = lambda: (
+        sorted(QueueItem.objects.values_list("pk", "state", "done_by_id", "handling_by_id")),
+        Post.objects.filter(pk=world.alice_post.pk).values_list("hidden_at", "body").first(),
+        Thread.objects.filter(pk=world.local_thread.pk).values_list(
+            "is_locked", "slow_mode_seconds", "board_id", "post_count").first(),
+        ModerationLog.objects.count(), MemberNote.objects.count(),
+        sorted(ReplyTemplate.objects.values_list("pk", "title", "body")),
+        sorted(OnDutyHours.objects.values_list("weekday", "starts", "ends")),
+        Thread.objects.count(),
+    )
 
     world.clients = {"anonymous": Client()}
     for role in ROLES[1:]:

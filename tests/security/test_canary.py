@@ -25,6 +25,36 @@ def _canary_info_page():
         "published": True, "title_en": "Privacy", "body_en": "Use a pseudonym."})[0]
 
 
+def _counted(url):
+    """The statistics' URL, once this month's figures have been counted (beat does it in real use)."""
+    from moderation.statistics import refresh_current_month
+
+    refresh_current_month()
+    return url
+
+
+def _canary_exercise(w):
+    """A published exercise featured in bob's community this week, on which bob has written a reflection."""
+    from django.utils import timezone
+
+    from toolbox.models import Exercise, ExerciseQuestion, FeaturedExercise, Reflection
+
+    exercise, _created = Exercise.objects.get_or_create(title_en="Canary breathing", defaults={
+        "published": True, "category": "coping", "body_en": "Breathe out slowly."})
+    ExerciseQuestion.objects.get_or_create(exercise=exercise, text_en="How was it?")
+    today = timezone.localdate()
+    FeaturedExercise.objects.get_or_create(exercise=exercise, community=w["cafe"].community, defaults={
+        "featured_from": today, "featured_until": today})
+    bob = w["cafe"].rsvps.get(user__pseudonym="Driftwood").user
+    Reflection.objects.get_or_create(owner=bob, exercise=exercise, defaults={"text": "Bob's own thoughts"})
+    return exercise
+
+
+def _with_canary_exercise(w, url):
+    _canary_exercise(w)
+    return url
+
+
 # (who looks, how to build the URL from the canary world). Add the pages of new features here.
 PAGES = [
     ("bob", lambda w: reverse("home")),
@@ -139,12 +169,50 @@ PAGES = [
     ("bob", lambda w: reverse("toolbox:goals_preview")),
     ("bob", lambda w: reverse("toolbox:week")),
     ("bob", lambda w: reverse("toolbox:activity_new")),
+    # Toolbox: bob's own network map and medication overview (empty; the sharing lists name only his providers).
+    ("bob", lambda w: reverse("toolbox:network")),
+    ("bob", lambda w: reverse("toolbox:network_person_new")),
+    ("bob", lambda w: reverse("toolbox:network_preview")),
+    ("bob", lambda w: reverse("toolbox:medication")),
+    ("bob", lambda w: reverse("toolbox:medication_new")),
+    ("bob", lambda w: reverse("toolbox:medication_print")),
+    ("bob", lambda w: reverse("toolbox:medication_preview")),
     # Toolbox: information pages and local links (the consultant sees every community's and keeps them).
     ("bob", lambda w: reverse("toolbox:info_pages")),
     ("bob", lambda w: reverse("toolbox:info_page", args=[_canary_info_page().slug])),
     ("bob", lambda w: reverse("toolbox:local_links")),
     ("consultant", lambda w: reverse("toolbox:local_links")),
     ("consultant", lambda w: reverse("toolbox:local_link_new")),
+    # Toolbox exercises: the library with an exercise featured in bob's community, bob's reflections (his own; the
+    # sharing list names only his providers), and the consultant's pages that keep and feature exercises.
+    ("bob", lambda w: _with_canary_exercise(w, reverse("toolbox:exercises"))),
+    ("bob", lambda w: reverse("toolbox:exercise", args=[_canary_exercise(w).pk])),
+    ("bob", lambda w: _with_canary_exercise(w, reverse("toolbox:index"))),
+    ("bob", lambda w: reverse("toolbox:reflections")),
+    ("bob", lambda w: reverse("toolbox:reflections_preview")),
+    ("consultant", lambda w: reverse("toolbox:exercises")),
+    ("consultant", lambda w: _with_canary_exercise(w, reverse("toolbox:exercises_keep"))),
+    ("consultant", lambda w: reverse("toolbox:exercise", args=[_canary_exercise(w).pk])),
+    ("consultant", lambda w: reverse("toolbox:exercise_edit", args=[_canary_exercise(w).pk])),
+    ("consultant", lambda w: reverse("toolbox:exercise_feature", args=[_canary_exercise(w).pk])),
+    ("consultant", lambda w: reverse("toolbox:exercise_new")),
+    # Statistics: counted from everything the canaries did above; the page and the CSV hold figures only.
+    ("consultant", lambda w: _counted(reverse("moderation:statistics"))),
+    ("consultant", lambda w: _counted(reverse("moderation:statistics_csv"))),
+    ("admin_user", lambda w: _counted(reverse("moderation:statistics"))),
+    # The moderation queue, an item (with its reporter), the log and member care: pseudonyms only, even for the
+    # consultant; bob's own moderation history.
+    ("consultant", lambda w: reverse("moderation:queue")),
+    ("consultant", lambda w: reverse("moderation:queue") + "?kind=cafe"),
+    ("consultant", lambda w: reverse("moderation:item", args=[w["queue_item"].pk])),
+    ("consultant", lambda w: reverse("moderation:item_write", args=[w["queue_item"].pk])),
+    ("consultant", lambda w: reverse("moderation:log")),
+    ("consultant", lambda w: reverse("moderation:member", args=["Seabird"])),
+    ("consultant", lambda w: reverse("moderation:member", args=["Pebble"])),
+    ("admin_user", lambda w: reverse("moderation:queue")),
+    ("admin_user", lambda w: reverse("moderation:log")),
+    ("admin_user", lambda w: reverse("moderation:member", args=["Seabird"])),
+    ("bob", lambda w: reverse("moderation:my_history")),
 ]
 
 
@@ -286,7 +354,21 @@ def _build_canary_world(bob, consultant, admin_user, south):
     past_cafe.refresh_from_db()
     cafe_services.leave_feedback(user=peer_user, cafe=past_cafe, text="It was good to be there")
     cafe_services.mark_attendance(cafe=past_cafe, by=consultant, user_ids=[peer_user.pk, bob.pk])
+    # Moderation: bob reports the peer's first post and it was flagged for crisis language (one merged item, the
+    # reporter shown to the consultant); the consultant hides bob's local reply, writes a note about the peer
+    # and pauses the canary newcomer's posting. The café request and the "how was it" note are items too.
+    from moderation import services as moderation_services
+    from moderation.models import QueueItem
+
+    forum_services.report_post(post=thread.posts.get(number=1), reporter=bob, reason="worried", note="Is Seabird ok?")
+    forum_services.flag_post(post=thread.posts.get(number=1), kind="crisis")
+    forum_services.hide_post(post=local.posts.get(number=2), moderator=consultant, reason="A shop name")
+    moderation_services.add_member_note(member=peer_user, by=consultant, text="Nervous before cafés")
+    moderation_services.pause_member(member=newcomer_user, by=consultant, until=timezone.now() + timedelta(days=1),
+                                     reason="A short break")
+    queue_item = QueueItem.objects.get(post=thread.posts.get(number=1))
     return {
+        "queue_item": queue_item,
         "cafe_match": cafe_match, "past_cafe": past_cafe,
         "cafe": cafe, "cafe_series": cafe_series, "cafe_feed_token": cafe_services.make_feed_link(user=bob),
         "peer_conversation": peer_conversation, "bob_conversation": bob_conversation,
