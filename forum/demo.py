@@ -65,6 +65,13 @@ EDITS = [
      "Det som hjalp: jeg skrev ned tre setninger på en lapp og tok den med."),
 ]
 # (title, post number, reason): a post the consultant hides; its author still sees it, with the reason.
+# After a thread above is made: (title, post number, reporter, reason, note), a member's report, so the
+# consultant's queue has something in it.
+REPORTS = [
+    ("Små ting som hjelper på en grå dag", 1, "Teacup", "worried",
+     "Cloudberry skriver om en tung uke. Kanskje noen kan høre hvordan det går?"),
+]
+
 HIDDEN = [
     ("Legetimen gikk bedre enn jeg gruet meg til", 2,
      "Innlegget nevner en lege med fullt navn og en adresse. Jeg har skjult det for å verne både deg og legen. "
@@ -158,6 +165,10 @@ def load_demo(*, users_by_pseudonym) -> None:
         for title, number, reason in HIDDEN:
             if title in made:
                 services.hide_post(post=_post(threads, title, number), moderator=moderator, reason=reason)
+        for title, number, reporter, reason, note in REPORTS:
+            if title in made:
+                services.report_post(post=_post(threads, title, number), reporter=users[reporter], reason=reason,
+                                     note=note)
         for title, number, pseudonym, kind in REACTIONS:
             post = _post(threads, title, number)
             if not (post.is_deleted or post.is_hidden):
