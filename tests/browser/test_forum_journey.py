@@ -51,7 +51,7 @@ def test_a_member_removes_a_phone_number_the_privacy_check_found_then_another_re
         assert page.locator("#post-1 .forum-post-body").inner_text() == (
             "I get nervous going in alone. Would anyone like to meet outside first?"
         )
-        assert "912" not in page.content()
+        assert "912 34 567" not in page.content(), "the number she removed is nowhere on the page"
         post = Post.objects.get()
         assert "912" not in post.body and not PostFlag.objects.exists(), "an edited post is not flagged"
         day = WritingCheckDay.objects.get()
