@@ -59,6 +59,17 @@ async def follow(socket, conversation, *, after=None):
     return await socket.receive_json_from(timeout=WAIT)
 
 
+async def refused(socket):
+    """Connect, then let the application end before the scenario does (the caller checks it was refused).
+
+    Left running, a refused socket's application would be cancelled while the event loop closes, when a database
+    call it still makes on this test's thread can no longer run: the test would hang.
+    """
+    result = await socket.connect()
+    await socket.disconnect()  # what a server sends after a refusal; the application then ends
+    return result
+
+
 async def in_thread(function, *args, **kwargs):
     return await sync_to_async(function)(*args, **kwargs)
 
@@ -81,7 +92,7 @@ def test_a_signed_in_person_gets_a_socket_that_starts_with_their_unread_counts(a
 def test_a_socket_without_a_session_is_refused(db):
     async def scenario():
         socket = socket_for(None)
-        accepted, code = await socket.connect()
+        accepted, code = await refused(socket)
         assert not accepted and code == CLOSE_NOT_SIGNED_IN
 
     run(scenario)
@@ -92,7 +103,7 @@ def test_a_socket_from_another_website_is_refused_even_with_a_valid_session(alic
 
     async def scenario():
         socket = socket_for(client, origin=(b"origin", b"https://evil.example"))
-        accepted, _ = await socket.connect()
+        accepted, _ = await refused(socket)
         assert not accepted
 
     run(scenario)
@@ -103,7 +114,7 @@ def test_a_socket_without_an_origin_header_is_refused(alice):
 
     async def scenario():
         socket = socket_for(client, origin=None)
-        accepted, _ = await socket.connect()
+        accepted, _ = await refused(socket)
         assert not accepted
 
     run(scenario)
@@ -116,7 +127,7 @@ def test_a_signed_out_session_is_refused(alice):
     client.cookies[settings.SESSION_COOKIE_NAME] = cookie  # the old cookie, as a stale tab still holds it
 
     async def scenario():
-        accepted, code = await socket_for(client).connect()
+        accepted, code = await refused(socket_for(client))
         assert not accepted and code == CLOSE_NOT_SIGNED_IN
 
     run(scenario)
@@ -131,7 +142,7 @@ def test_a_half_signed_in_session_gets_no_live_feed(alice, half):
         client = signed_in_client(alice, consented=False)
 
     async def scenario():
-        accepted, code = await socket_for(client).connect()
+        accepted, code = await refused(socket_for(client))
         assert not accepted and code == CLOSE_NOT_SIGNED_IN
 
     run(scenario)
