@@ -1,7 +1,5 @@
 """Café pages. Thin: access → form → service → redirect. Every page works without JavaScript."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,35 +13,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cafes import access, calendar, services
 from cafes.forms import (
-    AttendanceForm, CafeForm, CancelForm, CompanionRequestForm, FeedbackForm, ForumThreadForm, MatchMessageForm, ReminderSettingsForm, RsvpForm,
-    SeriesForm, SharePhoneForm, StopSeriesForm,
+    AttendanceForm, CafeForm, CancelForm, CompanionRequestForm, FeedbackForm, ForumThreadForm, MatchMessageForm,
+    ReminderSettingsForm, RsvpForm, SeriesForm, SharePhoneForm, StopSeriesForm,
 )
 from cafes.models import Rsvp
+from reconnect.access import page_for
 from reconnect.userinput import within_rate_limit
 
 CAFES_PER_PAGE = 25
 
 
-def cafe_reader(view):
-    """Service users, the consultant and admins; anyone else (providers) gets 404, as if there were no cafés."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        access.check_can_see_cafes(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Service users, the consultant and admins; anyone else (providers) gets 404, as if there were no cafés.
+cafe_reader = page_for(access.check_can_see_cafes)
 
 
-def cafe_manager(view):
-    """The consultant and admins; anyone else gets 404."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        access.check_can_manage_cafes(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The consultant and admins; anyone else gets 404.
+cafe_manager = page_for(access.check_can_manage_cafes)
 
 
 def _listed(request, *, other_communities):

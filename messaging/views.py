@@ -1,7 +1,5 @@
 """Messaging pages. Thin: access → form → service → redirect. Every page works without JavaScript."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
@@ -16,21 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from messaging import access, services
 from messaging.forms import EditMessageForm, NewConversationForm, ReplyForm, ReplyTimeForm
 from messaging.models import MESSAGES_PER_PAGE, Message, Participant
+from reconnect.access import page_for
 from reconnect.fields import DecryptionError
 from reconnect.models import Role
 
 CONVERSATIONS_PER_PAGE = 25
 
 
-def messaging_member(view):
-    """Service users, providers and the consultant; anyone else (admins) gets 404, as if there were nothing."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        access.check_can_use_messaging(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Service users, providers and the consultant; anyone else (admins) gets 404, as if there were nothing.
+messaging_member = page_for(access.check_can_use_messaging)
 
 
 def _positive_int(value):

@@ -41,6 +41,12 @@ def can_act_in_forum(user) -> bool:
     return forum_access.can_moderate(user)
 
 
+def check_can_act_in_forum(user) -> None:
+    """Raise 404 unless `user` may act in the forum from the workspace."""
+    if not can_act_in_forum(user):
+        raise Http404
+
+
 def open_item_count(user) -> int:
     """How many items wait in the queue (new or being handled); 0 for anyone without the workspace. One query."""
     if not can_use_workspace(user):

@@ -2,8 +2,6 @@
 templates, on-duty hours, announcements; and a member's own "moderation of my posts". Thin: access → form →
 service → redirect. (Statistics have their own views: moderation/stats_views.py.)"""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,38 +12,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forum import access as forum_access
 from moderation import access, services
+from moderation.duty import hours_as_rows, is_on_duty
 from moderation.forms import (
     AnnouncementForm, HandleForm, HideForm, MemberNoteForm, OnDutyForm, PauseForm, QueueFilterForm,
     ReplyFromItemForm, ReplyTemplateForm, SlowModeForm, WritePrivatelyForm,
 )
-from moderation.duty import hours_as_rows, is_on_duty
+from reconnect.access import page_for
 from reconnect.models import Community
 
 ITEMS_PER_PAGE = 25
 LOG_PER_PAGE = 50
 
 
-def workspace_only(view):
-    """The service user consultant and admins; anyone else gets 404, as if the page were not there."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        access.check_can_use_workspace(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The service user consultant and admins; anyone else gets 404, as if the page were not there.
+workspace_only = page_for(access.check_can_use_workspace)
 
 
-def consultant_only(view):
-    """The service user consultant only (admins read the workspace but do not act in the forum)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.can_act_in_forum(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The service user consultant only (admins read the workspace but do not act in the forum).
+consultant_only = page_for(access.check_can_act_in_forum)
 
 
 def _positive_int(value):

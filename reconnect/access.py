@@ -3,11 +3,30 @@
 Every function raises Http404 for what the person may not see, exactly as for what does not exist.
 """
 
+from functools import wraps
+
 from allauth.usersessions.models import UserSession
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reconnect.models import AuditEvent, CareLink, Invitation, Notification, Role, hash_token
+
+
+def page_for(check):
+    """A view decorator: `check(request.user)` runs first and raises (Http404) for anyone the page is not for.
+
+    Each app names its own, e.g. `forum_reader = page_for(access.check_can_read_forum)`.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            check(request.user)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def notifications_for(user):

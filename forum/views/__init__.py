@@ -1,7 +1,5 @@
 """The forum's pages. Thin: access → form → service → redirect (or a partial for HTMX)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
@@ -18,28 +16,14 @@ from forum.models import POSTS_PER_PAGE, THREADS_PER_PAGE, PostFlag, Subscriptio
 from forum.quoting import quote_for_reply
 from forum.reactions import reaction_prefetch
 from forum.views.moderate import moderation_context, with_revision_counts
+from reconnect.access import page_for
+
+# Service users, the consultant and admins; anyone else (providers) gets 404, as if there were no forum.
+forum_reader = page_for(access.check_can_read_forum)
 
 
-def forum_reader(view):
-    """Service users, the consultant and admins; anyone else (providers) gets 404, as if there were no forum."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        access.check_can_read_forum(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def forum_writer(view):
-    """Service users and the consultant; anyone else gets 404."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        access.check_can_post(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Service users and the consultant; anyone else gets 404.
+forum_writer = page_for(access.check_can_post)
 
 
 # --- Writing help -------------------------------------------------------------------------------------

@@ -5,8 +5,6 @@ Each view is thin: access → service → a message → back to the thread. The 
 log come with the moderation app.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -15,17 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forum import access, services
 from forum.forms import HidePostForm
+from reconnect.access import page_for
 
-
-def consultant_only(view):
-    """The service user consultant; anyone else gets 404, as if the page were not there."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        access.check_can_moderate(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The service user consultant; anyone else gets 404, as if the page were not there.
+consultant_only = page_for(access.check_can_moderate)
 
 
 # --- For the thread page (forum.views.thread) ------------------------------------------------------------
