@@ -14,17 +14,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forum.markdown import render_markdown
-
-# Lets constraints say title__length__lte (also registered by the core; registering twice is harmless).
-models.CharField.register_lookup(Length)
-models.TextField.register_lookup(Length)
 
 TITLE_MAX = 120
 BODY_MAX = 20_000

@@ -5,13 +5,9 @@ hours (and, in its own block below, the statistics' monthly summary)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-models.CharField.register_lookup(Length)
-models.TextField.register_lookup(Length)
 
 NOTE_MAX = 1000
 TEMPLATE_TITLE_MAX = 80

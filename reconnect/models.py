@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Lets constraints say pseudonym__length__gte.
+# Lets constraints say pseudonym__length__gte (and every app's text fields __length__lte): registered once, here
+# in the core, whose models load first.
 models.CharField.register_lookup(Length)
+models.TextField.register_lookup(Length)
 
 
 class Role(models.TextChoices):
