@@ -14,7 +14,14 @@ from django.utils.translation import gettext
 
 from messaging import access, services
 from messaging.models import MESSAGES_PER_PAGE
-from reconnect.live import LiveConsumer, send_to_user, send_to_users
+from reconnect.live import (
+    CLOSE_NOT_SIGNED_IN,
+    LiveConsumer,
+    header_counts,
+    send_to_user,
+    send_to_users,
+    signed_in_user,
+)
 
 # One page follows one conversation; a few allow for a page that changes what it shows.
 MAX_FOLLOWED = 5
@@ -135,6 +142,10 @@ class MessagingLiveConsumer(LiveConsumer):
         rendered = await database_sync_to_async(
             lambda: self.translated(lambda: rendered_messages(self.user, conversation_id, after=after, only=only))
         )()
+        return await self.deliver(conversation_id, rendered)
+
+    async def deliver(self, conversation_id, rendered):
+        """Pass on what rendered_messages drew; False (and stop following) when it may not be opened now."""
         if rendered is None:
             # Not (or no longer) this person's to open (a care link ended): stop following it.
             self.following.discard(conversation_id)
@@ -157,18 +168,38 @@ class MessagingLiveConsumer(LiveConsumer):
     # --- Events from the channel layer ----------------------------------------------------------------
     async def messaging_message(self, event):
         """A message was sent in a conversation this person takes part in (see services.message_sent)."""
-        if not await self.still_signed_in():
-            return
         conversation_id, number = event.get("conversation"), event.get("number")
         mine = event.get("sender") == self.user.pk
-        if conversation_id in self.following:
-            await self.send_messages(conversation_id, only=number)
-            await self.send_badges()
+        following = conversation_id in self.following
+        # Everything the event needs from the database in one trip: under load each trip waits for the
+        # process's one database thread.
+        found = await database_sync_to_async(self.message_event_data)(conversation_id, number, following, mine)
+        if found is None:
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
+        rendered, counts, up_to = found
+        if following:
+            await self.deliver(conversation_id, rendered)
+            await self.send_counts(counts)
             if not mine:
-                await self.send_read_state(conversation_id)  # whoever writes has read what came before
+                await self.send_read_label(conversation_id, up_to)  # whoever writes has read what came before
         else:
             announce = "" if mine else self.translated(lambda: gettext("You have a new message."))
-            await self.send_badges(announce=announce)
+            await self.send_counts(counts, announce=announce)
+
+    def message_event_data(self, conversation_id, number, following, mine):
+        """(the new message drawn for this person or None, header counts, read-up-to or None); None when the
+        socket's session is no longer fully signed in (as still_signed_in checks)."""
+        user = signed_in_user(self.session_key)
+        if user is None or user.pk != self.user.pk:
+            return None
+        self.user = user
+        rendered = up_to = None
+        if following:
+            rendered = self.translated(lambda: rendered_messages(user, conversation_id, only=number))
+            if not mine:
+                up_to = read_up_to(user, conversation_id)
+        return rendered, header_counts(user.pk), up_to
 
     async def messaging_read(self, event):
         """Someone else in a conversation read it: the sender's open page shows "Read" on their messages."""
@@ -178,6 +209,9 @@ class MessagingLiveConsumer(LiveConsumer):
 
     async def send_read_state(self, conversation_id):
         up_to = await database_sync_to_async(read_up_to)(self.user, conversation_id)
+        await self.send_read_label(conversation_id, up_to)
+
+    async def send_read_label(self, conversation_id, up_to):
         if up_to:
             label = self.translated(lambda: gettext("Read"))
             await self.send_json({"kind": "read", "conversation": conversation_id, "up_to": up_to, "label": label})

@@ -166,7 +166,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     async def send_badges(self, **extra):
-        counts = await database_sync_to_async(header_counts)(self.user.pk)
+        await self.send_counts(await database_sync_to_async(header_counts)(self.user.pk), **extra)
+
+    async def send_counts(self, counts, **extra):
+        """The header's badges (header_counts), with extras such as a sentence for screen readers when given."""
         await self.send_json({"kind": "badges", **counts, **{key: value for key, value in extra.items() if value}})
 
     def translated(self, text_function):

@@ -1,4 +1,10 @@
+import hashlib
+import time
+
+from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -91,3 +97,51 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
         return response
+
+
+_REFRESHED = "_refreshed"  # when the session row was last written (seconds since the epoch)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, with the idle timeout slid forward at most once a minute.
+
+    The session row is written when its data changes, and otherwise only when the last write is
+    SESSION_REFRESH_SECONDS old, instead of on every request (three queries each time). A session then ends between
+    SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the person's last request.
+    """
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        # A session that was never read, or is empty (signed out, or a stale cookie), is left alone: touching it
+        # would start a new one.
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if session.modified or now - session.get(_REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[_REFRESHED] = now
+        return super().process_response(request, response)
+
+
+class UserSessionsMiddleware:
+    """allauth's record of where a person is signed in (last seen, IP address, browser), kept up to date without a
+    write on every request: at most once every USERSESSIONS_SEEN_EVERY seconds per session, and at once when the IP
+    address or browser changes (allauth then tells the person).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.session_key and _seen_due(request):
+            UserSession.objects.create_from_request(request)
+        return self.get_response(request)
+
+
+def _seen_due(request) -> bool:
+    from allauth.account.adapter import get_adapter
+
+    client = "\n".join([request.session.session_key, get_adapter().get_client_ip(request),
+                        request.META.get("HTTP_USER_AGENT", "")])
+    key = "usersession-seen:" + hashlib.sha256(client.encode()).hexdigest()[:40]
+    # add() is False when the key is there (seen lately); None when Redis could not answer: then write, as before.
+    return cache.add(key, 1, timeout=settings.USERSESSIONS_SEEN_EVERY) is not False

@@ -149,7 +149,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "reconnect.middleware.SessionMiddleware",  # Django's, writing the session row at most once a minute
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,7 +164,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "reconnect.middleware.UserSessionsMiddleware",  # allauth's, throttled
 ]
 
 ROOT_URLCONF = "reconnect.urls"
@@ -207,6 +207,20 @@ if _db.get("ENGINE") != "django.db.backends.postgresql" or not _db.get("NAME"):
         "DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/reconnect."
     )
 _db["CONN_HEALTH_CHECKS"] = True
+# A pool of open connections per process (psycopg's, through Django): a request borrows one and gives it back, so
+# PostgreSQL does not start a new backend for every request and every live-socket call. Persistent connections
+# (DB_CONN_MAX_AGE) are the other way and cannot be combined with it; under an ASGI server they pile up, one per
+# worker thread. Off in tests (each test database is created and dropped around the run).
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0 if RECONNECT_ENV == "test" else 10, minimum=0)
+if DB_POOL_SIZE and _db["CONN_MAX_AGE"]:
+    raise ImproperlyConfigured("Set DB_POOL_SIZE=0 to use DB_CONN_MAX_AGE: a pool and persistent connections exclude each other.")
+if DB_POOL_SIZE:
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DB_POOL_SIZE),
+        "max_size": DB_POOL_SIZE,
+        "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),  # seconds a request waits for a free connection
+        "max_idle": 300,
+    }
 _db["TEST"] = {"NAME": env_str("RECONNECT_TEST_DB", "test_reconnect")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -336,6 +350,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_SEEN_EVERY = 300  # seconds: "last seen" is written at most this often per session and client
 # The client address for rate limits. By default X-Forwarded-For is NOT trusted (a client could forge it);
 # behind N reverse proxies that set it, set TRUSTED_PROXY_COUNT=N (docker-compose: 1).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
@@ -356,7 +371,8 @@ MFA_REVERIFY_SECONDS = 300
 # --- Sessions and cookies ------------------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=5) * 60  # idle timeout
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # reconnect.middleware.SessionMiddleware slides the idle timeout instead:
+SESSION_REFRESH_SECONDS = 60  # the session row is written at most this often when nothing in it changes
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

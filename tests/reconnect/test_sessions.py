@@ -71,3 +71,32 @@ def test_signing_in_starts_a_new_session_key(alice, client):
     after = client.cookies["sessionid"].value
     assert after and after != before
     assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_the_session_row_is_written_at_most_once_a_minute_when_nothing_in_it_changes(alice):
+    client = signed_in_client(alice)
+    client.get(reverse("home"))
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == first  # a second later: no write
+
+    # A minute on, the next request slides the idle timeout forward again.
+    session = client.session
+    session["_refreshed"] -= 61
+    session.save()
+    saved = Session.objects.get(session_key=key).expire_date
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > saved
+
+
+def test_where_you_are_signed_in_is_written_once_and_again_at_once_from_another_browser(alice):
+    client = signed_in_client(alice)
+    client.get(reverse("home"))
+    row = UserSession.objects.get(user=alice, session_key=client.session.session_key)
+    client.get(reverse("home"))
+    assert UserSession.objects.get(pk=row.pk).last_seen_at == row.last_seen_at  # seen lately: not written again
+
+    client.get(reverse("home"), HTTP_USER_AGENT="Another browser/1.0")
+    assert UserSession.objects.get(pk=row.pk).user_agent == "Another browser/1.0"
