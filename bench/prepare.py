@@ -61,14 +61,15 @@ def form(**fields) -> str:
     return urlencode({**fields, "csrfmiddlewaretoken": CSRF_SECRET}).replace("%7Buuid%7D", "{uuid}")
 
 
-def build_pages():
-    """(name, label, role, [(method, path, cookie, body)]) for every page of the issue that exists."""
+def build_pages(*, people=PEOPLE, providers=PROVIDERS):
+    """(name, label, role, [(method, path, cookie, body)]) for every page of the issue that exists, the load
+    coming from `people` service users and up to `providers` providers (fewer in the tests: each is signed in)."""
     seeded = User.objects.filter(email__endswith="@" + SEED_EMAIL_DOMAIN)
     conversations = dict(
         Conversation.objects.values_list("service_user_id").annotate(last=Max("id")).values_list("service_user_id",
                                                                                                   "last")
     )
-    users = list(seeded.filter(role=Role.SERVICE_USER, pk__in=conversations).order_by("pk")[:PEOPLE])
+    users = list(seeded.filter(role=Role.SERVICE_USER, pk__in=conversations).order_by("pk")[:people])
     if not users:
         raise PageError("The database holds no seeded service users: run the seed first.")
     cookies = {user.pk: session_cookie(user) for user in users}
@@ -104,12 +105,15 @@ def build_pages():
         ("conversation", "a conversation", "service user",
          each(lambda i, u: reverse("messaging:conversation", args=[conversations[u.pk]]))),
         ("crisis_plan", "crisis plan", "service user", each(lambda i, u: reverse("toolbox:crisis_plan"))),
+        ("network_map", "network map", "service user", each(lambda i, u: reverse("toolbox:network"))),
+        ("medication", "medication overview", "service user", each(lambda i, u: reverse("toolbox:medication"))),
+        ("exercises", "exercises", "service user", each(lambda i, u: reverse("toolbox:exercises"))),
     ]
 
     shares = list(Share.objects.filter(module=Module.CRISIS_PLAN, provider__email__endswith="@" + SEED_EMAIL_DOMAIN,
                                        provider__care_links_as_provider__service_user=F("owner"),
                                        provider__care_links_as_provider__ended_at__isnull=True)
-                  .order_by("provider_id", "owner_id").distinct("provider_id")[:PROVIDERS])
+                  .order_by("provider_id", "owner_id").distinct("provider_id")[:providers])
     provider_rows = [("GET", reverse("toolbox:shared_crisis_plan", args=[share.owner_id]), session_cookie(share.provider),
                       "") for share in shares]
     pages.append(("provider_view", "provider views a user's plan", "provider", provider_rows))
@@ -124,8 +128,21 @@ def build_pages():
         queue = None
     if queue:
         consultants = list(seeded.filter(role=Role.CONSULTANT).order_by("pk"))
+        consultant_cookies = [session_cookie(c) for c in consultants]
         pages.append(("moderation_queue", "moderation queue", "consultant",
-                      [("GET", queue, session_cookie(c), "") for c in consultants]))
+                      [("GET", queue, cookie, "") for cookie in consultant_cookies]))
+        # One open item after another, as the consultant goes down the queue (the seed fills it: moderation/seed.py).
+        from moderation.models import OPEN_STATES, QueueItem
+
+        items = list(QueueItem.objects.filter(state__in=OPEN_STATES).order_by("priority", "created_at", "pk")
+                     .values_list("pk", flat=True)[:people]) if consultant_cookies else []
+        pages += [
+            ("statistics", "statistics (12 months)", "consultant",
+             [("GET", reverse("moderation:statistics"), cookie, "") for cookie in consultant_cookies]),
+            ("queue_item", "a queue item", "consultant",
+             [("GET", reverse("moderation:item", args=[pk]), consultant_cookies[i % len(consultant_cookies)], "")
+              for i, pk in enumerate(items)]),
+        ]
     pages += [
         ("reply_post", "POST a reply", "service user",
          each(lambda i, u: reverse("forum:reply", args=[long_threads[i % len(long_threads)].pk]), "POST",

@@ -1,14 +1,23 @@
-"""`manage.py seed` at the tiny scale: the counts asked for, counters that agree with the rows, the same data
-for the same seed, and a refusal to seed twice into one database."""
+"""`manage.py seed` at the tiny scale: the counts asked for, counters that agree with the rows, the moderation
+queue as the portal would have filled it, the benchmark's pages answering, and a refusal to seed twice into one
+database. (The same data for the same seed: test_seed_determinism.py, which needs an empty database.)
+
+The tiny seed is made once for this module (`tiny`) and rolled back at its end; each test runs inside it in a
+savepoint of its own, as usual, so a test that writes leaves nothing behind for the next.
+"""
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 
-from cafes.models import Cafe, Rsvp
+from cafes.models import Cafe, CafeFeedback, CompanionRequest, Rsvp
 from forum.models import Board, BoardCount, Post, PostFlag, PostReport, Reaction, Thread
 from messaging.models import Conversation, Message, Participant
+from moderation.models import (
+    PRIORITY, LogAction, ModerationLog, MonthlyFigure, OnDutyHours, QueueItem, QueueKind, QueueReason, QueueState,
+    ReplyTemplate, StatisticsMonth,
+)
 from reconnect.models import CareLink, ConsentAcceptance, Role, User
 from reconnect.seeding import SCALES, SEED_EMAIL_DOMAIN
 from toolbox.models import CrisisPlan, Medication, NetworkPerson, Reflection, ReflectionAnswer, Share
@@ -17,32 +26,24 @@ TINY = SCALES["tiny"]
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def tiny(django_db_setup, django_db_blocker):
+    """The tiny seed (seed 1), once for the module, rolled back after its last test."""
+    from moderation.duty import forget_cached_hours
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("seed", scale="tiny", seed=1, verbosity=0)
+            yield
+            transaction.set_rollback(True)
+        forget_cached_hours()  # the seed's on-duty hours were rolled back: the cache must not keep them
+
+
 def seeded(**options):
     return User.objects.filter(email__endswith="@" + SEED_EMAIL_DOMAIN, **options)
 
 
-def snapshot():
-    """What must not change between two runs with the same seed: names, titles, texts and who wrote them."""
-    return {
-        "pseudonyms": list(seeded().order_by("email").values_list("email", "pseudonym", "real_name")),
-        "threads": list(Thread.objects.order_by("id").values_list("title", "author__pseudonym", "board__slug")),
-        "posts": list(Post.objects.order_by("thread_id", "number").values_list("body", "author__pseudonym")),
-        "messages": list(Message.objects.order_by("conversation_id", "number").values_list("body", "sender__pseudonym")),
-        "cafes": list(Cafe.objects.order_by("id").values_list("title", "community__slug", "capacity")),
-    }
-
-
-def seed_and_snapshot(seed):
-    with transaction.atomic():
-        call_command("seed", scale="tiny", seed=seed, verbosity=0)
-        taken = snapshot()
-        transaction.set_rollback(True)
-    return taken
-
-
 def test_tiny_seed_makes_the_counts_asked_for_with_counters_that_agree_with_the_rows():
-    call_command("seed", scale="tiny", seed=1, verbosity=0)
-
     assert seeded(role=Role.SERVICE_USER).count() == TINY.service_users
     assert seeded(role=Role.PROVIDER).count() == TINY.providers
     assert seeded(role=Role.CONSULTANT).count() == TINY.consultants
@@ -93,17 +94,58 @@ def test_tiny_seed_makes_the_counts_asked_for_with_counters_that_agree_with_the_
         assert (cafe.going_count, cafe.waitlist_count) == (cafe.going, cafe.waiting)
 
 
-def test_the_same_seed_gives_the_same_people_and_texts_and_another_seed_does_not():
-    first, again, other = seed_and_snapshot(7), seed_and_snapshot(7), seed_and_snapshot(8)
+def test_the_moderation_queue_holds_the_seeded_reports_and_flags_and_a_later_sweep_adds_nothing():
+    from moderation import services
 
-    assert first == again
-    assert first["pseudonyms"] != other["pseudonyms"]
-    assert first["threads"] != other["threads"]
+    reasons = {r.source: r for r in QueueReason.objects.select_related("item")}
+    # Every report and flag is one reason on the item about its post; open while the report is unhandled.
+    for report in PostReport.objects.all():
+        item = reasons[f"report:{report.pk}"].item
+        assert item.post_id == report.post_id
+        assert item.is_open == (report.handled_at is None)
+    for flag in PostFlag.objects.all():
+        item = reasons[f"flag:{flag.pk}"].item
+        assert item.post_id == flag.post_id and item.is_open == (flag.handled_at is None)
+    open_about_reports = QueueItem.objects.filter(state__in=[QueueState.NEW, QueueState.HANDLING],
+                                                  reasons__kind=QueueKind.REPORT).distinct()
+    assert open_about_reports.exists(), "the queue should have open reports to see to"
+    assert set(open_about_reports.values_list("post_id", flat=True)) == set(
+        PostReport.objects.filter(handled_at__isnull=True).values_list("post_id", flat=True))
+    assert QueueItem.objects.filter(state=QueueState.DONE).exists()
+    # One item per post and reasons joined on it, the most urgent deciding its kind (crisis, report, privacy, ...).
+    for item in QueueItem.objects.filter(post__isnull=False).prefetch_related("reasons"):
+        assert item.kind == min((r.kind for r in item.reasons.all()), key=lambda kind: PRIORITY[kind])
+    # The consultant's handling is in the log, as moderation.services.handle_item writes it.
+    for item in QueueItem.objects.filter(state=QueueState.DONE, done_by__isnull=False):
+        assert ModerationLog.objects.filter(item=item, action=LogAction.HANDLE_ITEM, actor=item.done_by).exists()
+    assert QueueReason.objects.filter(kind=QueueKind.WAITING).exists()
+    assert QueueItem.objects.filter(kind=QueueKind.CAFE).count() == (CompanionRequest.objects.count()
+                                                                     + CafeFeedback.objects.count()) >= 2
+    assert ReplyTemplate.objects.filter(owner__in=seeded(role=Role.CONSULTANT)).exists()
+    assert OnDutyHours.objects.count() == 5
+    # The statistics were counted once at the end, from the forum's first month to this one.
+    assert StatisticsMonth.objects.count() == 25
+    assert MonthlyFigure.objects.filter(figure="forum_posts").exists()
+
+    items, reasons_before = QueueItem.objects.count(), QueueReason.objects.count()
+    assert services.sweep_waiting() == 0  # the seed queued just what the sweep would have
+    assert services.tidy_cafe_items() == 0
+    for report in PostReport.objects.filter(handled_at__isnull=True):
+        services.queue_report(report)  # as the signal would: the same source twice changes nothing
+    assert (QueueItem.objects.count(), QueueReason.objects.count()) == (items, reasons_before)
+
+
+def test_the_benchmark_pages_added_last_answer_for_their_person():
+    from bench.prepare import build_pages, count_queries
+
+    pages = {name: (label, role, targets) for name, label, role, targets in build_pages(people=2, providers=1)}
+    for name in ("network_map", "medication", "exercises", "statistics", "queue_item"):
+        label, role, targets = pages[name]
+        assert targets, name
+        assert count_queries(name, *targets[0]) > 0  # raises PageError unless it answered 200
 
 
 def test_seeding_a_database_that_already_holds_seeded_people_is_refused():
-    call_command("seed", scale="tiny", seed=1, verbosity=0)
-
     with pytest.raises(CommandError, match="already holds seeded people"):
         call_command("seed", scale="tiny", seed=2, verbosity=0)
     assert Thread.objects.count() == TINY.threads

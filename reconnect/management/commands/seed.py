@@ -29,14 +29,29 @@ from reconnect.services import current_consent_version
 BATCH = 2_000
 
 
-def feature_seeders():
-    """(app label, seed function) for every installed app with a `seed.py`, in INSTALLED_APPS order."""
+def feature_seed_modules():
+    """(app label, module) for every installed app with a `seed.py`, in INSTALLED_APPS order, except that a
+    module naming app labels in its AFTER (moderation: the forum and the cafés) comes after those."""
     found = []
     for config in apps.get_app_configs():
         module_name = f"{config.name}.seed"
         if config.name != "reconnect" and importlib.util.find_spec(module_name) is not None:
-            found.append((config.label, importlib.import_module(module_name).seed))
-    return found
+            found.append((config.label, importlib.import_module(module_name)))
+    ordered = []
+    while found:
+        waiting = {label for label, _module in found}
+        ready = next((entry for entry in found if not set(getattr(entry[1], "AFTER", ())) & waiting - {entry[0]}),
+                     None)
+        if ready is None:
+            raise CommandError("The apps' seed.py modules wait for each other (AFTER): " + ", ".join(sorted(waiting)))
+        ordered.append(ready)
+        found.remove(ready)
+    return ordered
+
+
+def feature_seeders():
+    """(app label, seed function) for every installed app with a `seed.py`, in the order they run."""
+    return [(label, module.seed) for label, module in feature_seed_modules()]
 
 
 class Command(BaseCommand):
@@ -69,10 +84,17 @@ class Command(BaseCommand):
             step = time.monotonic()
             self._core(ctx)
             timings.append(("people", time.monotonic() - step))
-            for label, seed_app in feature_seeders():
+            modules = feature_seed_modules()
+            for label, module in modules:
                 step = time.monotonic()
-                seed_app(ctx)
+                module.seed(ctx)
                 timings.append((label, time.monotonic() - step))
+            # Then, once everything is there, what a module computes from all of it (moderation: statistics).
+            for label, module in modules:
+                if hasattr(module, "finish"):
+                    step = time.monotonic()
+                    module.finish(ctx)
+                    timings.append((f"{label} (finish)", time.monotonic() - step))
         if not quiet:
             self.stdout.write(self.style.SUCCESS(
                 f"Seeded scale {scale!r} (seed {seed}) in {time.monotonic() - started:.1f} s: "
