@@ -68,7 +68,7 @@ def start_services(scale, *, reseed=False):
     return base.replace("/reconnect?", f"/{name}?", 1), redis
 
 
-def server_env(database_url, redis, *, conn_max_age):
+def server_env(database_url, redis, *, conn_max_age, pool_size=10):
     from cryptography.fernet import Fernet
 
     return {
@@ -85,6 +85,7 @@ def server_env(database_url, redis, *, conn_max_age):
         # Plain HTTP over loopback: no TLS in front, so no redirect to https and no secure-only cookies.
         "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "BEHIND_PROXY": "false",
         "DB_CONN_MAX_AGE": str(conn_max_age),
+        "DB_POOL_SIZE": str(0 if conn_max_age else pool_size),  # the two exclude each other
         "LOG_LEVEL": "WARNING",
         "MESSAGES_PER_MINUTE": "1000000",
     }
@@ -313,6 +314,8 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=4, help="daphne processes (default 4: two per core here).")
     parser.add_argument("--conn-max-age", type=int, default=0,
                         help="DB_CONN_MAX_AGE for the server (default 0, the portal's production default).")
+    parser.add_argument("--pool-size", type=int, default=10,
+                        help="DB_POOL_SIZE for the server (default 10, the portal's production default; 0: no pool).")
     parser.add_argument("--pages", default="", help="Only these pages, comma-separated (hello always runs).")
     parser.add_argument("--reseed", action="store_true", help="Drop the scale's database and seed it again.")
     parser.add_argument("--out", default=str(RESULTS), help="Where latest.md/.svg/.json go.")
@@ -329,7 +332,7 @@ def main(argv=None):
 
     log(f"Starting PostgreSQL and Redis for scale {args.scale!r} ...")
     database_url, redis = start_services(args.scale, reseed=args.reseed)
-    env = server_env(database_url, redis, conn_max_age=args.conn_max_age)
+    env = server_env(database_url, redis, conn_max_age=args.conn_max_age, pool_size=args.pool_size)
     manage(env, "migrate", "--noinput")
     if not seeded(env):
         log("Seeding (once per scale; the database is kept under var/ for the next run) ...")
@@ -369,7 +372,10 @@ def main(argv=None):
     setup = {
         "scale": f"{args.scale} (" + ", ".join(f"{value:,} {key}" for key, value in data.items()) + ")",
         "server": f"{args.workers} daphne processes on one socket, RECONNECT_ENV=production, "
-                  f"DB_CONN_MAX_AGE={args.conn_max_age}; each peer forum the same way, one after the other",
+                  + (f"DB_CONN_MAX_AGE={args.conn_max_age}" if args.conn_max_age else
+                     f"a pool of up to {args.pool_size} database connections per process" if args.pool_size else
+                     "a new database connection per request")
+                  + "; each peer forum the same way (its own settings), one after the other",
         "load": f"wrk, {args.connections} connections over loopback, {args.seconds} s per page after "
                 f"{args.warmup} s of warm-up; the load tool shares the machine's cores with the server",
     }

@@ -32,7 +32,7 @@ from moderation.models import (
 from moderation.services import WAITING_LOOKBACK_DAYS, waiting_hours
 from reconnect.seeding import copy_rows, reserve_ids, run_sql
 
-# The seeded forum and cafés must be there first (manage.py seed orders the apps by this; see feature_seeders).
+# The seeded forum and cafés must be there first (manage.py seed orders the apps by this; see feature_seed_modules).
 AFTER = ("forum", "cafes")
 
 # Monday to Friday, 09:00-15:00 (the portal's time zone).

@@ -18,6 +18,7 @@ def database_from_url(url):
     """postgresql://user:password@host:port/name?host=/socket/dir, as the embedded PostgreSQL gives it."""
     parts = urlparse(url)
     query = parse_qs(parts.query)
+    pool_size = int(os.environ.get("DB_POOL_SIZE") or 0)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": parts.path.lstrip("/"),
@@ -26,6 +27,8 @@ def database_from_url(url):
         "HOST": query.get("host", [parts.hostname or ""])[0],
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 0,  # as the portal runs (see bench/README.md: persistent connections fail under ASGI)
+        # The same connection pool as the portal's, when the benchmark gives the portal one (DB_POOL_SIZE).
+        "OPTIONS": {"pool": {"min_size": min(2, pool_size), "max_size": pool_size, "timeout": 10}} if pool_size else {},
     }
 
 

@@ -49,11 +49,6 @@ def feature_seed_modules():
     return ordered
 
 
-def feature_seeders():
-    """(app label, seed function) for every installed app with a `seed.py`, in the order they run."""
-    return [(label, module.seed) for label, module in feature_seed_modules()]
-
-
 class Command(BaseCommand):
     help = "Fill an empty database with realistic data of a chosen size (tiny, town or national)."
 
