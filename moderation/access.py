@@ -19,6 +19,7 @@ from moderation.models import (
     ReplyTemplate,
 )
 from reconnect.models import Role
+from reconnect.queries import fetched_in_written_join_order
 
 WORKSPACE_ROLES = (Role.CONSULTANT, Role.ADMIN)
 # The age filter: "older than" choices in hours.
@@ -93,7 +94,10 @@ def queue_items_for(user, *, kind="", community_id=None, state="open", older_tha
 def get_item_for(user, item_id):
     """The queue item `item_id` with everything its page shows, if `user` is the consultant or an admin; else 404."""
     check_can_use_workspace(user)
-    return get_object_or_404(queue_items_for(user, state="all"), pk=item_id)
+    found = fetched_in_written_join_order(queue_items_for(user, state="all").filter(pk=item_id))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def log_for(user):

@@ -19,6 +19,7 @@ from moderation.forms import (
 )
 from reconnect.access import page_for
 from reconnect.models import Community
+from reconnect.queries import fetched_in_written_join_order
 
 ITEMS_PER_PAGE = 25
 LOG_PER_PAGE = 50
@@ -54,7 +55,7 @@ def queue(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "moderation/queue.html", {
-        "filters": filters, "page": page, "items": list(page.object_list), "chosen": chosen,
+        "filters": filters, "page": page, "items": fetched_in_written_join_order(page.object_list), "chosen": chosen,
         "query": query.urlencode(), "on_duty": is_on_duty(),
     })
 
