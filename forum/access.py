@@ -98,11 +98,6 @@ def with_visible_counts(user, boards):
     return boards
 
 
-def _local_filter(user):
-    """Threads shared by all communities, and those local to `user`'s own community."""
-    return Q(community__isnull=True) | Q(community_id=user.community_id)
-
-
 def circles_visible_to(user):
     """The circles `user` is a member of; every circle for the consultant; none for anyone else."""
     if not can_post(user):
@@ -149,11 +144,20 @@ def threads_visible_to(user):
     and in circles they belong to (all circles for the consultant, none for admins)."""
     if not can_read_forum(user):
         return Thread.objects.none()
-    on_boards = Q(board__is_active=True)
+    return Thread.objects.filter(thread_visible(user))
+
+
+def thread_visible(user, path=""):
+    """The condition of threads_visible_to on the thread at `path` ("thread__" from a post), for a query that
+    joins the thread anyway: checked on its own rows, not by looking through every thread `user` may see."""
+    if not can_read_forum(user):
+        return Q(pk__in=[])
+    on_boards = Q(**{f"{path}board__is_active": True})
     if user.role == Role.SERVICE_USER:
-        on_boards &= _local_filter(user)
-    in_circles = Q(circle__in=circles_visible_to(user)) if can_post(user) else Q(pk__in=[])
-    return Thread.objects.filter(on_boards | in_circles)
+        # Threads shared by all communities, and those local to the person's own community.
+        on_boards &= Q(**{f"{path}community__isnull": True}) | Q(**{f"{path}community_id": user.community_id})
+    in_circles = Q(**{f"{path}circle__in": circles_visible_to(user)}) if can_post(user) else Q(pk__in=[])
+    return on_boards | in_circles
 
 
 def board_threads_visible_to(user):
@@ -192,7 +196,7 @@ def posts_visible_to(user):
 def posts_in_threads_visible_to(user):
     """Every post in a thread `user` may see, deleted and hidden ones too: for search results that point to a
     thread by its title (whose first post may be gone). Show a post's text only where `readable_text` holds."""
-    return Post.objects.filter(thread__in=threads_visible_to(user))
+    return Post.objects.filter(thread_visible(user, "thread__"))
 
 
 def get_post_for_edit(user, post_id):

@@ -26,4 +26,5 @@ def search_page(request):
             page = Paginator(posts, search.RESULTS_PER_PAGE).get_page(request.GET.get("page"))
             page.object_list = search.prepare_results(list(page.object_list))
             context["page"], context["searched"] = page, True
+            context["newest_only"] = page.paginator.count >= search.NEWEST_MATCHES
     return render(request, "forum/search.html", context)

@@ -339,7 +339,7 @@ def test_the_search_filters_on_the_indexed_columns_so_postgresql_can_use_the_gin
 
     make_thread(author=bob, board=board, title="Morning", body="Coffee first.")
     sql = str(search_posts(alice, "coffee").query)
-    assert '"forum_post"."search_vector" @@' in sql
+    assert re.search(r'(?:"forum_post"|U\d)\."search_vector" @@', sql), "posts are filtered on their column"
     assert re.search(r'U\d\."search_vector" @@', sql), "the title arm filters threads on their column"
     assert "to_tsvector" not in sql
     with connection.cursor() as cursor:
@@ -425,3 +425,18 @@ def test_a_search_with_eller_finds_posts_with_either_word(alice_client, bob, boa
     page = alice_client.get(reverse("forum:search"), {"q": "kaffe eller te"}).content.decode()
 
     assert "Morning coffee" in page and "Evening walk" in page and "Gardening" not in page
+
+
+def test_a_word_in_very_many_posts_ranks_only_the_newest_and_asks_for_another_word(alice_client, bob, board,
+                                                                                  monkeypatch):
+    monkeypatch.setattr("forum.search.NEWEST_MATCHES", 3)
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday"):
+        make_thread(author=bob, board=board, title=day, body="A short walk by the water.")
+    html = search(alice_client, "walk")
+    assert sorted(result_titles(html)) == ["Thursday", "Tuesday", "Wednesday"]  # Monday's is the oldest
+    assert "these are the best of the newest 3. Add a word to find older posts." in html
+    assert found_count(html) == 0  # no count that would be wrong
+
+    # Fewer matches than that: the plain count.
+    html = search(alice_client, "Monday")
+    assert result_titles(html) == ["Monday"] and found_count(html) == 1
