@@ -16,6 +16,7 @@ from forum.models import POSTS_PER_PAGE, THREADS_PER_PAGE, PostFlag, Subscriptio
 from forum.quoting import quote_for_reply
 from forum.reactions import reaction_prefetch
 from forum.views.moderate import moderation_context, with_revision_counts
+from forum.views.rows import show_posts, show_threads
 from reconnect.access import page_for
 
 # Service users, the consultant and admins; anyone else (providers) gets 404, as if there were no forum.
@@ -107,6 +108,7 @@ def board(request, slug):
         .order_by("-is_pinned", "-last_post_at", "-pk")
     )
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = show_threads(list(page.object_list))
     return render(request, "forum/board.html", {
         "board": board, "page": page, "can_post": access.can_post(request.user),
     })
@@ -133,6 +135,9 @@ def thread(request, thread_id):
         services.mark_thread_read(user=user, thread=thread, up_to_number=post_list[-1].number)
     if can_post:
         services.record_thread_view(user=user, thread=thread)
+    moderation = moderation_context(user, thread)
+    show_posts(post_list, user=user, thread=thread, last_read=last_read, can_post=can_post,
+               can_moderate=moderation["can_moderate"])
     return render(request, "forum/thread.html", {
         "thread": thread,
         "board": thread.board,
@@ -144,7 +149,7 @@ def thread(request, thread_id):
         "is_subscribed": Subscription.objects.filter(user=user, thread=thread).exists(),
         "can_post": can_post,
         "form": ReplyForm() if can_post and not thread.is_locked else None,
-        **moderation_context(user, thread),
+        **moderation,
     })
 
 

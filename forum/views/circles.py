@@ -17,6 +17,7 @@ from forum import access, services
 from forum.forms import CircleForm, CircleInviteForm, NewThreadForm
 from forum.models import THREADS_PER_PAGE, CircleInvitation, CircleMembership, Thread, ThreadReadState
 from forum.views import compose, forum_writer
+from forum.views.rows import show_threads
 
 CIRCLES_PER_PAGE = 25
 
@@ -89,6 +90,7 @@ def _circle_page(request, circle, invite_form=None):
         .order_by("-is_pinned", "-last_post_at", "-pk")
     )
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = show_threads(list(page.object_list))
     # The invitations you sent that wait for an answer (the consultant sees all of them): whom else you
     # invited is nobody else's business until they join.
     waiting = circle.invitations.filter(status=CircleInvitation.Status.PENDING).select_related("invitee")

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from forum import access, services
 from forum.reactions import prefetch_reactions
 from forum.views import forum_writer
+from forum.views.rows import show_reactions
 
 
 @require_POST
@@ -27,10 +28,8 @@ def react(request, post_id):
     if request.htmx:
         post.refresh_from_db(fields=["thanks_count", "hug_count", "me_too_count"])
         prefetch_reactions([post])
-        return render(request, "forum/_post_reactions.html", {
-            "post": post, "thread": post.thread, "user": request.user,
-            "can_post": access.can_post(request.user), "reaction_error": error,
-        })
+        show_reactions(post, user=request.user, can_post=access.can_post(request.user))
+        return render(request, "forum/_post_reactions.html", {"post": post, "reaction_error": error})
     if error:
         messages.info(request, error)
     return redirect(post.get_thread_url())
