@@ -107,7 +107,11 @@ def board(request, slug):
         .annotate(last_read_number=Subquery(last_read[:1]))
         .order_by("-is_pinned", "-last_post_at", "-pk")
     )
-    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(threads, THREADS_PER_PAGE)
+    # The number of threads from the counters kept on write (as the board list shows it), not a count of a
+    # national forum's board at every page view.
+    paginator.count = access.with_visible_counts(request.user, [board])[0].shown_thread_count
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = show_threads(list(page.object_list))
     return render(request, "forum/board.html", {
         "board": board, "page": page, "can_post": access.can_post(request.user),

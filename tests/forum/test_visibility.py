@@ -135,3 +135,16 @@ def test_moving_a_local_thread_moves_its_count_for_its_community_only(alice, bob
     assert shown(alice) == {board.slug: (0, 0), other_board.slug: (1, 2)}
     assert shown(bob) == {board.slug: (0, 0), other_board.slug: (0, 0)}
     assert shown(consultant) == {board.slug: (0, 0), other_board.slug: (1, 2)}
+
+
+def test_a_boards_pages_count_only_the_threads_the_reader_may_see(alice, bob, alice_client, bob_client, board,
+                                                                   north, monkeypatch):
+    monkeypatch.setattr("forum.views.THREADS_PER_PAGE", 2)
+    for n in range(3):
+        make_thread(author=alice, board=board, title=f"Shared {n}")
+    for n in range(2):
+        make_thread(author=alice, board=board, title=f"Nordby {n}", community=north)
+    url = reverse("forum:board", args=[board.slug])
+    assert "Page 1 of 3" in alice_client.get(url).content.decode()  # 5 threads, 2 a page
+    assert "Page 1 of 2" in bob_client.get(url).content.decode()  # the 3 shared ones
+    assert "Nordby" not in bob_client.get(url, {"page": 2}).content.decode()
