@@ -1,13 +1,20 @@
 """Settings: production refuses to start with a missing or bad value and says which variable; with good
 values `check --deploy` has nothing to say.
 
-Each case starts a fresh Python process, as a real start would, with an environment built from scratch.
+Each case starts a fresh process with an environment built from scratch. A start that succeeds, `check
+--deploy` and one refusal run as real `python -c` starts; the many refusals are forks of one helper process
+that has imported the libraries (Django, Celery, ...) but none of the portal's code, so each fork reads the
+settings module from scratch, with its own environment, as a real start does, without paying ~0.7 s of
+Python start and library imports each (test_a_forked_start_says_what_a_real_start_says keeps the two alike).
 """
 
+import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from cryptography.fernet import Fernet
@@ -54,14 +61,87 @@ def start(env, code=SETUP, *args):
     )
 
 
+# The helper: reads one JSON request a line ({"env": ..., "code": ...}), forks, the child takes the environment
+# and runs the code as `python -c` would (an uncaught exception: its traceback on stderr and exit status 1);
+# answers one JSON line with the child's exit status, stdout and stderr.
+FORK_SERVER = r"""
+import json, os, sys, tempfile, traceback
+
+# Libraries only: importing any of the portal's modules here would let a fork skip reading the settings.
+import celery, celery.schedules, cryptography.fernet, csp.constants, dj_database_url  # noqa: E401
+import django, django.core.exceptions, django.db.models, django.http, django.urls, django.utils.translation  # noqa: E401
+assert not any(name == "reconnect" or name.startswith("reconnect.") for name in sys.modules)
+
+for line in sys.stdin:
+    request = json.loads(line)
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        status = 0
+        try:
+            exec(compile(request["code"], "<string>", "exec"), {"__name__": "__main__"})
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    _, wait_status = os.waitpid(pid, 0)
+    out.seek(0)
+    err.seek(0)
+    answer = {"returncode": os.waitstatus_to_exitcode(wait_status),
+              "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
+"""
+
+
+@pytest.fixture(scope="module")
+def forked_start():
+    """start(env) for refusals, as a fork of one helper process (see the module's docstring)."""
+    helper_env = production_environment()
+    helper = subprocess.Popen([sys.executable, "-c", FORK_SERVER], env=helper_env, cwd=BASE_DIR,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def start_forked(env, code=SETUP):
+        helper.stdin.write(json.dumps({"env": env, "code": code}) + "\n")
+        helper.stdin.flush()
+        ready, _, _ = select.select([helper.stdout], [], [], 60)
+        line = helper.stdout.readline() if ready else ""
+        assert line, f"the start helper gave no answer: {helper.poll()=} {helper.stderr.read() if not ready else ''}"
+        return SimpleNamespace(**json.loads(line))
+
+    yield start_forked
+    helper.stdin.close()
+    helper.wait(timeout=30)
+    helper.stdout.close()
+    helper.stderr.close()
+
+
+def test_a_forked_start_says_what_a_real_start_says(forked_start):
+    env = production_environment(SESSION_IDLE_MINUTES="ten")
+    real, forked = start(env), forked_start(env)
+    assert real.returncode == forked.returncode == 1
+    assert "SESSION_IDLE_MINUTES" in real.stderr.strip().splitlines()[-1]
+    assert real.stderr.strip().splitlines()[-1] == forked.stderr.strip().splitlines()[-1]
+    # And a good environment starts in a fork too, so a refusal there is the value's doing, not the fork's.
+    assert forked_start(production_environment()).returncode == 0
+
+
 def test_production_starts_when_every_value_is_given():
     result = start(production_environment())
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("bad_url", ["mysql://x", "not a url", "sqlite:///db.sqlite3", "postgres://"])
-def test_production_refuses_a_bad_database_url_and_names_it(bad_url):
-    result = start(production_environment(DATABASE_URL=bad_url))
+def test_production_refuses_a_bad_database_url_and_names_it(bad_url, forked_start):
+    result = forked_start(production_environment(DATABASE_URL=bad_url))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DATABASE_URL" in result.stderr
@@ -71,21 +151,21 @@ def test_production_refuses_a_bad_database_url_and_names_it(bad_url):
     "variable",
     ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS"],
 )
-def test_production_refuses_to_start_without_a_required_value_and_names_it(variable):
-    result = start(production_environment(**{variable: None}))
+def test_production_refuses_to_start_without_a_required_value_and_names_it(variable, forked_start):
+    result = forked_start(production_environment(**{variable: None}))
     assert result.returncode != 0
     assert f"{variable} must be set" in result.stderr
 
 
-def test_production_refuses_a_short_secret_key():
-    result = start(production_environment(SECRET_KEY="too-short"))
+def test_production_refuses_a_short_secret_key(forked_start):
+    result = forked_start(production_environment(SECRET_KEY="too-short"))
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 50 characters" in result.stderr
 
 
 @pytest.mark.parametrize("bad_keys", ["not-a-key", Fernet.generate_key().decode() + ",short"])
-def test_a_field_encryption_key_that_is_not_a_fernet_key_is_refused_by_name(bad_keys):
-    result = start(production_environment(FIELD_ENCRYPTION_KEYS=bad_keys))
+def test_a_field_encryption_key_that_is_not_a_fernet_key_is_refused_by_name(bad_keys, forked_start):
+    result = forked_start(production_environment(FIELD_ENCRYPTION_KEYS=bad_keys))
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr
 
@@ -103,8 +183,8 @@ def test_a_field_encryption_key_that_is_not_a_fernet_key_is_refused_by_name(bad_
         ("SECURE_HSTS_SECONDS", "-1"),
     ],
 )
-def test_a_bad_value_stops_the_start_with_a_message_naming_the_variable(variable, value):
-    result = start(production_environment(**{variable: value}))
+def test_a_bad_value_stops_the_start_with_a_message_naming_the_variable(variable, value, forked_start):
+    result = forked_start(production_environment(**{variable: value}))
     assert result.returncode != 0
     assert variable in result.stderr.strip().splitlines()[-1]
 

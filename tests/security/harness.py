@@ -476,6 +476,29 @@ def response_text(response):
     return response.content.decode(errors="replace")
 
 
+# --- Markup the Content-Security-Policy would block ---------------------------------------------------
+INLINE_PROBLEMS = [
+    (re.compile(r"""\sstyle\s*=\s*["']""", re.I), "a style attribute"),
+    (re.compile(r"""\son[a-z]+\s*=\s*["']""", re.I), "an on* event attribute"),
+    (re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I), "an inline <script> without src"),
+    (re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.I), "a javascript: URL"),
+]
+
+
+def inline_markup_problems(html):
+    """What in the page the Content-Security-Policy would block (and so must not be written at all)."""
+    return [f"{what}: {m.group(0)!r}" for pattern, what in INLINE_PROBLEMS for m in pattern.finditer(html)]
+
+
+def html_page_text(response):
+    """The text of a successful HTML answer (the pages a browser renders under the policy), else None."""
+    if isinstance(response, Exception) or response.streaming or response.status_code >= 300:
+        return None
+    if "text/html" not in response.headers.get("Content-Type", ""):
+        return None
+    return response.content.decode()
+
+
 # --- Database writes ----------------------------------------------------------------------------------
 # Tables a GET may write to: the session row (saved on every request to slide the idle timeout) and
 # allauth's user-session tracking (last seen, IP, user agent). Nothing else may change on a GET.
@@ -510,7 +533,8 @@ def written_tables(before, after, *, allowed=()):
 
 
 __all__ = [
-    "ADMIN_LOGIN", "FORBIDDEN", "LOGIN", "NOT_ALLOWED", "NOT_FOUND", "OK", "Pattern", "classify", "make_world",
-    "private_strings", "request_and_roll_back", "response_text", "row_counts", "rule_for", "sample_url",
-    "table_write_counters", "uncovered_patterns", "walk_patterns", "written_tables",
+    "ADMIN_LOGIN", "FORBIDDEN", "GET_WRITABLE_TABLES", "LOGIN", "NOT_ALLOWED", "NOT_FOUND", "OK", "Pattern",
+    "classify", "html_page_text", "inline_markup_problems", "make_world", "private_strings",
+    "request_and_roll_back", "response_text", "row_counts", "rule_for", "sample_url", "table_write_counters",
+    "uncovered_patterns", "walk_patterns", "written_tables",
 ]

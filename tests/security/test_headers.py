@@ -1,4 +1,9 @@
-"""Security headers, cookie flags and a page markup the Content-Security-Policy can hold (SECURITY.md, headers)."""
+"""Security headers, cookie flags and a page markup the Content-Security-Policy can hold (SECURITY.md, headers).
+
+Every HTML page of the matrix, for every role, is checked for inline script, style and event handlers by the
+matrix's own GET requests (test_authz_matrix.py), which open each page as each role anyway; the detector they
+use is tested here.
+"""
 
 import re
 
@@ -7,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import signed_in_client
-from tests.security.authz_matrix import ROWS
+from tests.security.harness import inline_markup_problems
 
 SIGNED_IN_PAGES = ["home", "account_settings", "notifications", "notification_preferences", "access_log",
                    "consent", "mfa_manage", "care_team"]
@@ -43,19 +48,6 @@ def _assert_cookie_flags(response, name, where):
     assert cookie is not None, f"{where}: the {name} cookie was not set"
     assert cookie["httponly"], f"{where}: the {name} cookie is not HttpOnly"
     assert cookie["samesite"] in ("Lax", "Strict"), f"{where}: the {name} cookie has SameSite={cookie['samesite']!r}"
-
-
-INLINE_PROBLEMS = [
-    (re.compile(r"""\sstyle\s*=\s*["']""", re.I), "a style attribute"),
-    (re.compile(r"""\son[a-z]+\s*=\s*["']""", re.I), "an on* event attribute"),
-    (re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I), "an inline <script> without src"),
-    (re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.I), "a javascript: URL"),
-]
-
-
-def inline_markup_problems(html):
-    """What in the page the Content-Security-Policy would block (and so must not be written at all)."""
-    return [f"{what}: {m.group(0)!r}" for pattern, what in INLINE_PROBLEMS for m in pattern.finditer(html)]
 
 
 def test_the_inline_markup_check_finds_what_the_policy_would_block():
@@ -113,17 +105,3 @@ def test_https_with_production_settings_sends_hsts_and_secure_cookies(alice, set
     # And plain HTTP is sent to HTTPS.
     insecure = Client().get(reverse("account_login"))
     assert insecure.status_code == 301 and insecure["Location"].startswith("https://")
-
-
-def test_no_html_page_in_the_matrix_carries_inline_script_style_or_event_handlers(world):
-    """Every HTML answer to a GET, for every role, is free of what the policy would block."""
-    problems = []
-    for row in ROWS:
-        url = row.url(world)
-        for role, client in world.clients.items():
-            response = client.get(url)
-            if "text/html" not in response.headers.get("Content-Type", "") or response.status_code >= 300:
-                continue
-            for problem in inline_markup_problems(response.content.decode()):
-                problems.append(f"{url} as {role}: {problem}")
-    assert not problems, "\n".join(sorted(set(problems)))
