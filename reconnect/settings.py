@@ -498,5 +498,8 @@ if RECONNECT_ENV == "test":
     # A slow test must not cross the minute after which a request writes the session again: query counts
     # compared between two requests stay comparable (tests/reconnect/test_sessions.py moves the clock itself).
     SESSION_REFRESH_SECONDS = 3600
+    # Test runs side by side (one test database each) share the embedded Redis: each keeps its cache keys apart,
+    # and tests empty only their own (tests.conftest.clear_cache), never the whole database.
+    CACHES["default"]["KEY_PREFIX"] = DATABASES["default"]["TEST"]["NAME"]
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ the second factor and has accepted the current terms, so tests start where a rea
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,6 +21,12 @@ from tests.factories import (
 )
 
 PASSWORD = "correct horse battery staple"
+
+
+def clear_cache():
+    """Empty this test run's cache keys (rate counters among them). Not cache.clear(): that empties the whole
+    Redis database, the keys of test runs beside this one too."""
+    cache.delete_pattern("*")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,12 +8,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client as DjangoClient
 from django.urls import reverse
 from django_redis import get_redis_connection
 
-from tests.conftest import PASSWORD, signed_in_client
+from tests.conftest import PASSWORD, clear_cache, signed_in_client
 
 INLINE_CODE = re.compile(r"\sstyle=|<script(?![^>]*\bsrc=)|\son[a-z]+=", re.IGNORECASE)
 WRONG = "not the right password at all"
@@ -35,9 +34,9 @@ def client():
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture
@@ -85,7 +84,7 @@ def test_correct_password_signs_in_and_then_asks_for_the_second_factor(alice_wit
 
 def test_wrong_password_and_unknown_account_get_the_same_answer(alice_with_email):
     known = attempt(Client(), alice_with_email.email, WRONG)
-    cache.clear()
+    clear_cache()
     unknown = attempt(Client(), "nobody@example.test", WRONG)
     assert known.status_code == unknown.status_code == 200
     assert "The e-mail address or password is not right" in known.content.decode()

@@ -12,10 +12,10 @@ The role fixtures (alice, bob, ...) are the world's people here, so a test may a
 import copy
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test.utils import override_settings
 
+from tests.conftest import clear_cache
 from tests.security.harness import make_world
 
 
@@ -63,7 +63,7 @@ def world(_module_world, db):
 
     The cache (the portal's own rate counters among it) is emptied, as each test used to meet new people.
     """
-    cache.clear()
+    clear_cache()
     cookies = {role: copy.deepcopy(client.cookies) for role, client in _module_world.clients.items()}
     yield _module_world
     for role, client in _module_world.clients.items():
