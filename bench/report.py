@@ -110,8 +110,12 @@ def peer_table(results: list) -> str:
             mark = ""
             if ratio is not None and page == "thread":
                 mark = " ✓" if ratio >= PEER_RATIO_TARGET else " ✗ missed"
+            shown = _fmt(ratio, '{:.2f}') + mark
+            if mine and mine["rps"] and other and not other["rps"]:
+                # Not one answer in the whole run (each took longer than the run, or wrk's timeout).
+                shown = "the peer answered none" + (" ✓" if page == "thread" else "")
             cells += (f" {_fmt(other and other['rps'], '{:,.0f}')} | {_fmt(other and other['p95_ms'], '{:.1f}')} |"
-                      f" {_fmt(ratio, '{:.2f}')}{mark} |")
+                      f" {shown} |")
             loads.append(_fmt(other and other.get("load"), "{:.1f}"))
         rows.append(cells + f" {' / '.join(loads)} |")
     return "\n".join(rows) + "\n"

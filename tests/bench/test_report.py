@@ -85,6 +85,12 @@ def test_the_peer_forums_stand_beside_our_thread_and_board_pages_with_the_ratio_
     assert report.peer_table(rows()) == ""  # no peer ran: no table
 
 
+def test_a_peer_page_that_answered_nothing_in_the_run_is_said_so_and_not_divided_by():
+    slow = [{**r, "rps": 0.0, "p95_ms": 0.0} if r.get("peer") == "machina" else r for r in peer_rows()]
+    thread = next(line for line in report.peer_table(slow).splitlines() if line.startswith("| thread"))
+    assert "| 0 | 0.0 | the peer answered none ✓ |" in thread
+
+
 def test_peer_rows_stay_out_of_the_portals_own_table_and_the_load_is_shown_per_row():
     table = report.markdown_table([{**r, "load": 4.25} for r in peer_rows()])
 
