@@ -39,6 +39,12 @@ function request()
   return wrk.format(t[1], t[2], headers, body)
 end
 
+-- A whole number for the report; 0 for "no value" (no request finished: the latencies are then NaN).
+local function whole(x)
+  if x == nil or x ~= x or x == math.huge or x == -math.huge then return 0 end
+  return math.floor(x)
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -46,6 +52,6 @@ function done(summary, latency, requests)
     '"write": %d, "status": %d, "timeout": %d}, "latency_us": {"mean": %.1f, "max": %d, "p50": %d, ' ..
     '"p90": %d, "p95": %d, "p99": %d}}\n',
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
-    latency.mean, latency.max, latency:percentile(50), latency:percentile(90), latency:percentile(95),
-    latency:percentile(99)))
+    whole(latency.mean), whole(latency.max), whole(latency:percentile(50)), whole(latency:percentile(90)),
+    whole(latency:percentile(95)), whole(latency:percentile(99))))
 end

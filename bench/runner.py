@@ -191,7 +191,9 @@ class MemorySampler(threading.Thread):
 def run_wrk(port, page, *, seconds, connections, threads):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                "-s", str(ROOT / "bench" / "load.lua"), f"http://127.0.0.1:{port}", "--", page["targets"]]
-    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    out = subprocess.run(command, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed on {page['name']} ({out.returncode}): {out.stderr.strip()[-500:]}")
     return out.stdout
 
 
@@ -266,23 +268,33 @@ def run_sweep(env, args):
     return result
 
 
-def run_peers(args, base_url, env, peers) -> list:
-    results = []
+def run_peers(args, base_url, env, peers):
+    """(rows of each peer's pages, notes on peers that could not be measured): a peer that fails does not
+    lose the portal's own figures."""
+    results, failures = [], []
     for name in peers:
-        peer = peerforums.prepare_peer(var=VAR, name=name, scale=args.scale, base_url=base_url, base_env=env,
-                                       shape_path=VAR / "peer-shape.json", reseed=args.reseed)
-        pages = peerforums.peer_pages(peer, VAR)
-        log(f"Serving {peerforums.LABELS[name]} ({peer['threads']:,} threads, {peer['posts']:,} posts) ...")
-        listener, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
-                                             app="bench.peers.asgi:application", label=name)
         try:
-            wait_until_up(port, procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
-            check_pages(port, pages)
-            results += [{**row, "peer": name, "page": page["page"]}
-                        for row, page in zip(drive_pages(port, pages, procs, args), pages)]
-        finally:
-            stop_server(listener, procs)
-    return results
+            results += run_peer(args, base_url, env, name)
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            log(f"  {peerforums.LABELS[name]} could not be measured: {exc}")
+            failures.append(f"Not measured: {peerforums.LABELS[name]} ({str(exc)[:300]}).")
+    return results, failures
+
+
+def run_peer(args, base_url, env, name) -> list:
+    peer = peerforums.prepare_peer(var=VAR, name=name, scale=args.scale, base_url=base_url, base_env=env,
+                                   shape_path=VAR / "peer-shape.json", reseed=args.reseed)
+    pages = peerforums.peer_pages(peer, VAR)
+    log(f"Serving {peerforums.LABELS[name]} ({peer['threads']:,} threads, {peer['posts']:,} posts) ...")
+    listener, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
+                                         app="bench.peers.asgi:application", label=name)
+    try:
+        wait_until_up(port, procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
+        check_pages(port, pages)
+        return [{**row, "peer": name, "page": page["page"]}
+                for row, page in zip(drive_pages(port, pages, procs, args), pages)]
+    finally:
+        stop_server(listener, procs)
 
 
 def machine_facts(env) -> dict:
@@ -359,8 +371,9 @@ def main(argv=None):
             websockets = run_websockets(port, args)
     finally:
         stop_server(listener, procs)
-    results += run_peers(args, database_url.replace(f"/reconnect_bench_{args.scale}?", "/reconnect?", 1), env,
-                         peers)
+    peer_results, peer_failures = run_peers(
+        args, database_url.replace(f"/reconnect_bench_{args.scale}?", "/reconnect?", 1), env, peers)
+    results += peer_results
     sweep = run_sweep(env, args) if args.sweep_rsvps else None
     redis.delete("celery")  # the sweep's e-mails, queued for a worker that never runs here
 
@@ -385,6 +398,7 @@ def main(argv=None):
         "The reply and message POSTs run with the per-person write limits lifted (bench/settings.py).",
     ]
     notes += [f"Not measured: {s['label']} ({s['reason']})." for s in prepared.get("skipped", [])]
+    notes += peer_failures
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if peers:
