@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.targets import targets_text
+
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ("machina", "spirit")
 LABELS = {"machina": "django-machina 1.3.1", "spirit": "Spirit 0.14.3"}
@@ -112,7 +114,7 @@ def peer_pages(peer, var) -> list:
             continue
         rows = [("GET", paths[i % len(paths)], cookies[i % len(cookies)], "") for i in range(max(len(cookies), 1))]
         targets = var / f"targets-{name}-{page}.tsv"
-        targets.write_text("".join("\t".join(row) + "\n" for row in rows))
+        targets.write_text(targets_text(rows))
         pages.append({"name": f"{name}:{page}", "label": f"{name}: {label}", "role": "signed-in member",
                       "peer": name, "page": page, "targets": str(targets), "queries": None,
                       "first": {"method": "GET", "path": rows[0][1], "cookie": rows[0][2]}})

@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.targets import targets_text  # noqa: E402
 from cafes.models import Cafe  # noqa: E402
 from forum.models import Board, Post, Thread  # noqa: E402
 from messaging.models import Conversation  # noqa: E402
@@ -240,7 +241,7 @@ def main(outdir):
             print(f"  {name}: no data for this page, skipped", file=sys.stderr)
             continue
         path = outdir / f"targets-{name}.tsv"
-        path.write_text("".join("\t".join(row) + "\n" for row in targets))
+        path.write_text(targets_text(targets))
         # The hello view is not in the portal's URLs (bench/asgi.py answers it): it makes no query at all.
         try:
             queries = 0 if name == "hello" else count_queries(name, *targets[0])

@@ -110,3 +110,10 @@ def test_the_report_gives_websocket_delivery_and_the_reminder_sweep_against_thei
     assert "166 of 167 events arrived" in text and "load 2.5" in text
     assert "10,000 reminders for 10,000 answers in 250 cafés in 21.3 s (target < 60 s ✓)" in text
     assert "Live delivery" not in report.markdown_report(rows(), machine={}, setup={})
+
+
+def test_target_files_carry_ascii_request_lines_as_a_browser_sends_them():
+    from bench.targets import targets_text
+
+    text = targets_text([("GET", "/forum/café-corner-3/?q=a%20b&page=2", "sessionid=x", "")])
+    assert text == "GET\t/forum/caf%C3%A9-corner-3/?q=a%20b&page=2\tsessionid=x\t\n"
