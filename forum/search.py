@@ -14,11 +14,13 @@ directly and the indexes can be used; nothing here recomputes to_tsvector.
   their title alone, even when the first post was deleted by its author or hidden (then without its text).
 """
 
+import hashlib
 import json
 import re
 
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import cache
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, Lookup, Q, TextField, Value, When
@@ -35,6 +37,8 @@ RESULTS_PER_PAGE = 20
 # Only the newest matches are ranked: a common word is in a good share of a national forum's two million posts,
 # and ranking all of them would take seconds. A search that reaches this says so and asks for another word.
 NEWEST_MATCHES = 1000
+# How long the choice between walking the posts and collecting matches from the index is kept, per search text.
+ORDER_ESTIMATE_SECONDS = 600
 CONFIGS = ("norwegian", "english")
 # A title match outweighs any number of words in a post's text (ts_rank stays well below 1 for one text).
 TITLE_WEIGHT = 10.0
@@ -147,7 +151,7 @@ def _headline(document, query, config, **options):
     return SearchHeadline(document, query, config=config, start_sel=_START, stop_sel=_STOP, **options)
 
 
-def _newest_first_orders(query):
+def _newest_first_orders(q, query):
     """For posts and for threads, how to get the newest NEWEST_MATCHES matches of `query` cheaply (two queries).
 
     Either walk the table newest first until that many have matched (an index in id order; each row read is
@@ -157,18 +161,28 @@ def _newest_first_orders(query):
     checking a row and walked 140,000 posts for a word in 10,000 of 2,000,000. Ordering by `id + 0` keeps it
     from walking.
     """
-    orders = {}
+    key = "search-walk:" + hashlib.sha256(q.encode()).hexdigest()[:40]
+    walks = cache.get(key)
+    if walks is None:
+        walks = _walks(query)
+        # Statistics change slowly: the next searches for the same words skip the three planning queries.
+        cache.set(key, walks, timeout=ORDER_ESTIMATE_SECONDS)
+    return {table: F("pk").desc() if walk else (F("pk") + Value(0)).desc() for table, walk in walks.items()}
+
+
+def _walks(query):
+    """{table: True to walk it newest first, False to collect the matches from the index} for `query`."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname IN ('forum_post', 'forum_thread')"
                        " AND relkind = 'r'")
         total = dict(cursor.fetchall())
+    walks = {}
     for model in (Post, Thread):
         table = model._meta.db_table
         plan = json.loads(model.objects.filter(search_vector=query).explain(format="json"))
         matches = plan[0]["Plan"]["Plan Rows"]
-        walk = matches * matches > max(total.get(table, 0), 0) * NEWEST_MATCHES
-        orders[table] = F("pk").desc() if walk else (F("pk") + Value(0)).desc()
-    return orders
+        walks[table] = matches * matches > max(total.get(table, 0), 0) * NEWEST_MATCHES
+    return walks
 
 
 def search_posts(user, q):
@@ -180,7 +194,7 @@ def search_posts(user, q):
     one that marked the most words.
     """
     query = search_query(q)
-    order = _newest_first_orders(query)
+    order = _newest_first_orders(q, query)
     # Threads whose title matches, as an array computed once: "id = ANY(array)" lets PostgreSQL combine the
     # title index with the post index (a bitmap OR), where "IN (subquery)" next to an OR would not.
     # The newest NEWEST_MATCHES of them, like the posts below: PostgreSQL checks each post against this array.

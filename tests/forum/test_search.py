@@ -440,3 +440,25 @@ def test_a_word_in_very_many_posts_ranks_only_the_newest_and_asks_for_another_wo
     # Fewer matches than that: the plain count.
     html = search(alice_client, "Monday")
     assert result_titles(html) == ["Monday"] and found_count(html) == 1
+
+
+def test_the_walk_or_collect_estimate_is_made_once_for_the_same_words_and_the_results_do_not_change(
+    alice_client, bob, board
+):
+    from tests.conftest import clear_cache
+
+    make_thread(author=bob, board=board, title="Rainy days", body="A walk in the rain helps.")
+    make_thread(author=bob, board=board, title="Harbour", body="The walk by the harbour.")
+    clear_cache()
+
+    def counted(q):
+        with CaptureQueriesContext(connection) as context:
+            html = search(alice_client, q)
+        explains = [query for query in context.captured_queries if query["sql"].startswith("EXPLAIN")]
+        return len(explains), result_titles(html)
+
+    first_explains, first_titles = counted("walk")
+    again_explains, again_titles = counted("walk")
+    assert first_explains == 2 and again_explains == 0
+    assert again_titles == first_titles == ["Harbour", "Rainy days"]
+    assert counted("harbour")[0] == 2, "other words are estimated on their own"
