@@ -1,6 +1,7 @@
 import hashlib
 import time
 
+from allauth.account.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
@@ -138,8 +139,6 @@ class UserSessionsMiddleware:
 
 
 def _seen_due(request) -> bool:
-    from allauth.account.adapter import get_adapter
-
     client = "\n".join([request.session.session_key, get_adapter().get_client_ip(request),
                         request.META.get("HTTP_USER_AGENT", "")])
     key = "usersession-seen:" + hashlib.sha256(client.encode()).hexdigest()[:40]
