@@ -212,11 +212,25 @@ def load_now() -> float:
     return os.getloadavg()[0]
 
 
+def wait_until_quiet(*, busy_percent=25.0, quiet_samples=2, longest=30.0, cpu_percent=None) -> float:
+    """Wait (up to `longest` seconds) until the machine's CPUs are mostly idle for `quiet_samples` half-seconds
+    in a row; the seconds waited. wrk stops on time, but the server still works through the requests it had
+    taken (a slow page's queue holds seconds of work), and that work would count against the next page."""
+    cpu_percent = cpu_percent or (lambda: psutil.cpu_percent(interval=0.5))
+    started = time.monotonic()
+    quiet = 0
+    while quiet < quiet_samples and time.monotonic() - started < longest:
+        quiet = quiet + 1 if cpu_percent() < busy_percent else 0
+    return time.monotonic() - started
+
+
 def drive_pages(port, pages, procs, args) -> list:
-    """Each page under wrk in turn; a row per page with the machine's 1-minute load average as it started."""
+    """Each page under wrk in turn, from a quiet machine; a row per page with the machine's 1-minute load
+    average as it started."""
     results = []
     pids = [p.pid for p in procs]
     for page in pages:
+        wait_until_quiet()
         if args.warmup:
             run_wrk(port, page, seconds=args.warmup, connections=args.connections, threads=2)
         load = load_now()
