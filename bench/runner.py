@@ -104,22 +104,31 @@ def seeded(env) -> bool:
 
 
 def start_server(env, workers, *, python=PY, app="bench.asgi:application", label="reconnect"):
-    """`workers` daphne processes accepting on one listening socket (the kernel shares out the connections)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    fd = listener.fileno()
+    """`workers` daphne processes, each adopting its own listening socket on one port (SO_REUSEPORT), so the kernel
+    spreads new connections over the processes by their address.
+
+    One socket shared by every process was unfair: the process whose event loop happened to be free took most of
+    wrk's keep-alive connections (daphne accepts while its one thread for Django views is busy), so a page ran on
+    one core or on both by luck: 8 to 25 req/s for the same thread page, and the peers alike."""
+    listeners, port = [], 0
+    for _ in range(workers):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen(1024)
+        port = listener.getsockname()[1]
+        listeners.append(listener)
     procs = [
         subprocess.Popen(
             [python, "-m", "bench.serve", app], cwd=ROOT, env=env,
             # The socket becomes fd 3 in the child, where socket activation expects it (bench/serve.py).
-            pass_fds=(fd, 3), preexec_fn=lambda: os.dup2(fd, 3),
+            pass_fds=(listener.fileno(), 3), preexec_fn=lambda fd=listener.fileno(): os.dup2(fd, 3),
             stdout=subprocess.DEVNULL, stderr=open(VAR / f"daphne-{label}-{i}.log", "w"),
         )
-        for i in range(workers)
+        for i, listener in enumerate(listeners)
     ]
-    return listener, listener.getsockname()[1], procs
+    return listeners, port, procs
 
 
 def request(port, method, path, cookie="", body=""):
@@ -197,7 +206,7 @@ def run_wrk(port, page, *, seconds, connections, threads):
     return out.stdout
 
 
-def stop_server(listener, procs):
+def stop_server(listeners, procs):
     for proc in procs:
         proc.terminate()
     for proc in procs:
@@ -205,7 +214,8 @@ def stop_server(listener, procs):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-    listener.close()
+    for listener in listeners:
+        listener.close()
 
 
 def load_now() -> float:
@@ -300,7 +310,7 @@ def run_peer(args, base_url, env, name) -> list:
                                    shape_path=VAR / "peer-shape.json", reseed=args.reseed)
     pages = peerforums.peer_pages(peer, VAR)
     log(f"Serving {peerforums.LABELS[name]} ({peer['threads']:,} threads, {peer['posts']:,} posts) ...")
-    listener, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
+    listeners, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
                                          app="bench.peers.asgi:application", label=name)
     try:
         wait_until_up(port, procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
@@ -308,7 +318,7 @@ def run_peer(args, base_url, env, name) -> list:
         return [{**row, "peer": name, "page": page["page"]}
                 for row, page in zip(drive_pages(port, pages, procs, args), pages)]
     finally:
-        stop_server(listener, procs)
+        stop_server(listeners, procs)
 
 
 def machine_facts(env) -> dict:
@@ -375,7 +385,7 @@ def main(argv=None):
     if unknown:
         raise SystemExit(f"Unknown peer forum(s): {', '.join(sorted(unknown))}; known: {', '.join(peerforums.PEERS)}")
 
-    listener, port, procs = start_server(env, args.workers)
+    listeners, port, procs = start_server(env, args.workers)
     websockets = None
     try:
         wait_until_up(port, procs)
@@ -384,7 +394,7 @@ def main(argv=None):
         if args.ws_connections:
             websockets = run_websockets(port, args)
     finally:
-        stop_server(listener, procs)
+        stop_server(listeners, procs)
     peer_results, peer_failures = run_peers(
         args, database_url.replace(f"/reconnect_bench_{args.scale}?", "/reconnect?", 1), env, peers)
     results += peer_results
