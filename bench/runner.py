@@ -408,7 +408,7 @@ def main(argv=None):
     data = prepared["data"]
     setup = {
         "scale": f"{args.scale} (" + ", ".join(f"{value:,} {key}" for key, value in data.items()) + ")",
-        "server": f"{args.workers} daphne processes on one socket, RECONNECT_ENV=production, "
+        "server": f"{args.workers} daphne processes, each on its own socket on one port (SO_REUSEPORT), RECONNECT_ENV=production, "
                   + (f"DB_CONN_MAX_AGE={args.conn_max_age}" if args.conn_max_age else
                      f"a pool of up to {args.pool_size} database connections per process" if args.pool_size else
                      "a new database connection per request")
