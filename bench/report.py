@@ -167,6 +167,33 @@ def markdown_report(results: list, *, machine: dict, setup: dict, notes=(), webs
     return "\n".join(lines)
 
 
+# The README shows the latest table between these two lines; bench/run rewrites what is between them.
+README_START = "<!-- The latest benchmark table: bench/run writes it (bench/report.py, readme_block). -->"
+README_END = "<!-- End of the latest benchmark table. -->"
+
+
+def readme_block(results: list, *, machine: dict, setup: dict, websockets=None, sweep=None) -> str:
+    """The latest run for the README: the machine, the scale, the pages' table, the peers and the rest."""
+    lines = [f"Latest run: {machine.get('date', '')} on {machine.get('machine', '')} ({machine.get('software', '')}); "
+             f"scale {setup.get('scale', '')}; {setup.get('load', '')}.", "", markdown_table(results).rstrip("\n")]
+    peers = peer_table(results)
+    if peers:
+        lines += ["", peers.rstrip("\n")]
+    extra = websocket_lines(websockets) + sweep_lines(sweep)
+    if extra:
+        lines += ["", *extra]
+    return "\n".join(lines)
+
+
+def with_readme_block(readme: str, block: str) -> str:
+    """`readme` with the text between README_START and README_END replaced by `block`."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise ReportError(f"The README has no place for the table: put the lines {README_START!r} and "
+                          f"{README_END!r} where it goes.")
+    return readme[:start + len(README_START)] + "\n" + block + "\n" + readme[end:]
+
+
 def svg_chart(results: list) -> str:
     """A horizontal bar per page: throughput as a share of the hello view, with the p95 written beside it."""
     rows = with_ratios(results)

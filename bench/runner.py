@@ -435,6 +435,11 @@ def main(argv=None):
     (out / "latest.svg").write_text(report.svg_chart(results))
     (out / "latest.json").write_text(json.dumps({"machine": facts, "setup": setup, "results": results, **extras},
                                                 indent=1))
+    if out.resolve() == RESULTS.resolve():
+        readme = ROOT / "README.md"
+        readme.write_text(report.with_readme_block(readme.read_text(), report.readme_block(
+            results, machine=facts, setup=setup, **extras)))
+        log("The README's benchmark table is updated.")
     log(f"Results: {out / 'latest.md'}")
     del redis
 

@@ -117,3 +117,24 @@ def test_target_files_carry_ascii_request_lines_as_a_browser_sends_them():
 
     text = targets_text([("GET", "/forum/café-corner-3/?q=a%20b&page=2", "sessionid=x", "")])
     assert text == "GET\t/forum/caf%C3%A9-corner-3/?q=a%20b&page=2\tsessionid=x\t\n"
+
+
+def test_the_readme_gets_the_latest_table_with_the_machine_between_its_markers_and_nothing_else_changes():
+    readme = f"# ReConnect\n\n## Benchmark\n\nIntro.\n\n{report.README_START}\nold table\n{report.README_END}\n\nAfter.\n"
+    block = report.readme_block(peer_rows(), machine={"machine": "AMD EPYC, 2 cores", "date": "2026-11-26 11:00 UTC"},
+                                setup={"scale": "tiny (5 threads)", "load": "wrk, 16 connections"},
+                                sweep={"sent_for_these": 10, "rsvps": 10, "cafes": 1, "seconds": 2.0})
+
+    updated = report.with_readme_block(readme, block)
+    assert "old table" not in updated
+    assert updated.startswith("# ReConnect\n\n## Benchmark\n\nIntro.\n\n") and updated.endswith("\n\nAfter.\n")
+    assert "AMD EPYC, 2 cores" in updated and "2026-11-26 11:00 UTC" in updated and "tiny (5 threads)" in updated
+    assert "| thread, 20 posts | service user | 400 |" in updated  # the pages' table
+    assert "ReConnect ÷ Spirit" in updated and "Café reminder sweep" in updated
+    # Run again: the block is replaced, not added twice.
+    assert report.with_readme_block(updated, block) == updated
+
+
+def test_a_readme_without_the_markers_is_refused_rather_than_written_somewhere():
+    with pytest.raises(report.ReportError, match="no place for the table"):
+        report.with_readme_block("# ReConnect\n", "table")
