@@ -130,7 +130,11 @@ def thread(request, thread_id):
     posts = with_revision_counts(
         user, thread.posts.select_related("author").prefetch_related(reaction_prefetch()).order_by("number")
     )
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(posts, POSTS_PER_PAGE)
+    # Posts are numbered 1..post_count under a lock and never removed (a deleted post keeps its place), so the
+    # counter kept on write is the count.
+    paginator.count = thread.post_count
+    page = paginator.get_page(request.GET.get("page"))
     post_list = list(page.object_list)
     first_unread = last_read + 1 if last_read < thread.post_count else None
     first_unread_on_other_page = first_unread and not any(p.number == first_unread for p in post_list)

@@ -136,9 +136,29 @@ def test_my_own_reactions_are_marked_pressed_for_screen_readers_too(alice, alice
     thanks = re.search(r'<button[^>]*id="react-\d+-thanks"[^>]*>', block).group(0)
     assert 'aria-pressed="true"' in hug
     assert 'aria-pressed="false"' in thanks
-    # The pressed button's form takes the reaction back; the others give one.
-    assert re.search(r'name="kind" value="hug">\s*<input type="hidden" name="on" value="0">', block)
-    assert re.search(r'name="kind" value="thanks">\s*<input type="hidden" name="on" value="1">', block)
+    # The pressed button takes the reaction back; the others give one.
+    assert 'name="reaction" value="hug:0"' in hug
+    assert 'name="reaction" value="thanks:1"' in thanks
+    # One form (one CSRF token) for a post's buttons, not one each.
+    assert block.count("<form") == 1 and block.count("csrfmiddlewaretoken") == 1
+
+
+def test_the_pressed_button_gives_or_takes_back_its_reaction(alice, alice_client, bobs_post):
+    alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"})
+    alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"})  # sent twice: still one
+    alice_client.post(_react_url(bobs_post), {"reaction": "thanks:1"})
+    assert _counts(bobs_post) == (1, 1, 0)
+    alice_client.post(_react_url(bobs_post), {"reaction": "hug:0"})
+    assert _counts(bobs_post) == (1, 0, 0)
+
+
+@pytest.mark.parametrize("value", ["", ":", "hug:yes", "wave:1", ":1", "thanks:1:1", "x" * 500])
+def test_a_made_up_reaction_value_changes_nothing_and_does_not_fail(alice_client, bobs_post, value):
+    before = _counts(bobs_post)
+    response = alice_client.post(_react_url(bobs_post), {"reaction": value})
+    assert response.status_code == 302
+    assert _counts(bobs_post) == before
+    assert Reaction.objects.filter(post=bobs_post).count() == 0
 
 
 def test_counts_show_for_every_reader_and_admins_get_no_buttons(alice, consultant, admin_client, bobs_post):
