@@ -20,8 +20,8 @@ import re
 
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.cache import cache
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, Lookup, Q, TextField, Value, When
 from django.utils.html import escape
