@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -103,21 +104,82 @@ def seeded(env) -> bool:
     return out.stdout.strip() == "True"
 
 
-def start_server(env, workers, *, python=PY, app="bench.asgi:application", label="reconnect"):
-    """`workers` daphne processes, each adopting its own listening socket on one port (SO_REUSEPORT), so the kernel
-    spreads new connections over the processes by their address.
+NGINX_CONF = """worker_processes 1;
+daemon off;
+pid {root}/nginx.pid;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    upstream app {{
+{servers}
+        keepalive 64;
+    }}
+    map $http_upgrade $connection_upgrade {{ default upgrade; "" ""; }}
+    server {{
+        listen 127.0.0.1:{port};
+        client_max_body_size 25m;
+        location / {{
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_buffering off;
+            proxy_read_timeout 300s;
+        }}
+    }}
+}}
+"""
 
-    One socket shared by every process was unfair: the process whose event loop happened to be free took most of
-    wrk's keep-alive connections (daphne accepts while its one thread for Django views is busy), so a page ran on
-    one core or on both by luck: 8 to 25 req/s for the same thread page, and the peers alike."""
-    listeners, port = [], 0
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _nginx_version() -> str:
+    out = subprocess.run([shutil.which("nginx") or "/usr/sbin/nginx", "-v"], capture_output=True, text=True)
+    return (out.stderr or out.stdout).strip().replace("nginx version: ", "").replace("/", " ")
+
+
+def start_proxy(port, upstream_ports, label):
+    """nginx on `port`, handing each request to the next of `upstream_ports` in turn; its process."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        raise SystemExit("nginx is missing: run bench/setup first.")
+    root = VAR / f"nginx-{label}"
+    root.mkdir(parents=True, exist_ok=True)
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
+    (root / "nginx.conf").write_text(NGINX_CONF.format(root=root, servers=servers, port=port))
+    proc = subprocess.Popen([nginx, "-p", str(root), "-c", str(root / "nginx.conf"), "-e", str(root / "error.log")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    time.sleep(0.5)
+    if proc.poll() is not None:
+        raise SystemExit(f"nginx did not start; see {root / 'error.log'}")
+    return proc
+
+
+def start_server(env, workers, *, python=PY, app="bench.asgi:application", label="reconnect"):
+    """`workers` daphne processes, each on its own port, behind nginx, which hands each request to the next
+    process in turn (as the proxy in front of a production portal does); (what stop_server closes, nginx's port,
+    the daphne processes).
+
+    Without the proxy the processes shared one socket, and the one whose event loop happened to be free took most
+    of wrk's keep-alive connections (daphne accepts while its one thread for Django views is busy): the same
+    thread page ran at 8 or at 25 req/s by luck, and the peers alike. One socket per process on a shared port
+    (SO_REUSEPORT) spreads connections by a hash of their address: still 21 to 30 req/s from run to run."""
+    listeners = []
     for _ in range(workers):
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        listener.bind(("127.0.0.1", port))
+        listener.bind(("127.0.0.1", 0))
         listener.listen(1024)
-        port = listener.getsockname()[1]
         listeners.append(listener)
     procs = [
         subprocess.Popen(
@@ -128,7 +190,9 @@ def start_server(env, workers, *, python=PY, app="bench.asgi:application", label
         )
         for i, listener in enumerate(listeners)
     ]
-    return listeners, port, procs
+    port = _free_port()
+    proxy = start_proxy(port, [listener.getsockname()[1] for listener in listeners], label)
+    return [*listeners, proxy], port, procs
 
 
 def request(port, method, path, cookie="", body=""):
@@ -206,16 +270,19 @@ def run_wrk(port, page, *, seconds, connections, threads):
     return out.stdout
 
 
-def stop_server(listeners, procs):
-    for proc in procs:
+def stop_server(closers, procs):
+    """Stop the server processes, then nginx, and close the sockets."""
+    proxies = [c for c in closers if isinstance(c, subprocess.Popen)]
+    for proc in [*procs, *proxies]:
         proc.terminate()
-    for proc in procs:
+    for proc in [*procs, *proxies]:
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-    for listener in listeners:
-        listener.close()
+    for closer in closers:
+        if not isinstance(closer, subprocess.Popen):
+            closer.close()
 
 
 def load_now() -> float:
@@ -336,7 +403,7 @@ def machine_facts(env) -> dict:
     return {
         "machine": f"{cpu}, {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, {os_name}",
         "software": f"Python {platform.python_version()}, Django {django.get_version()}, daphne {daphne.__version__}, "
-                    f"PostgreSQL {pg}, {(wrk.stdout or wrk.stderr).splitlines()[0].split(' [')[0]}",
+                    f"PostgreSQL {pg}, {(wrk.stdout or wrk.stderr).splitlines()[0].split(' [')[0]}, {_nginx_version()}",
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -408,7 +475,8 @@ def main(argv=None):
     data = prepared["data"]
     setup = {
         "scale": f"{args.scale} (" + ", ".join(f"{value:,} {key}" for key, value in data.items()) + ")",
-        "server": f"{args.workers} daphne processes, each on its own socket on one port (SO_REUSEPORT), RECONNECT_ENV=production, "
+        "server": f"{args.workers} daphne processes behind nginx (each request to the next process in turn), "
+                  "RECONNECT_ENV=production, "
                   + (f"DB_CONN_MAX_AGE={args.conn_max_age}" if args.conn_max_age else
                      f"a pool of up to {args.pool_size} database connections per process" if args.pool_size else
                      "a new database connection per request")

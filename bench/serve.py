@@ -1,7 +1,7 @@
 """One server process of the benchmark: daphne adopting the listening socket its parent handed it as fd 3.
 
-The runner opens one socket per process on one port (SO_REUSEPORT), so the kernel spreads the connections over
-them (daphne has no worker processes of its own). Twisted adopts an inherited socket through its
+The runner opens one socket per process and puts nginx in front, which hands the requests to the processes in
+turn (daphne has no worker processes of its own). Twisted adopts an inherited socket through its
 "systemd" endpoint, which reads LISTEN_FDS/LISTEN_PID like systemd socket activation; LISTEN_PID must be this
 process's own id, so it is set here rather than by the parent.
 """
