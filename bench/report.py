@@ -49,6 +49,25 @@ def p95_target(name) -> int:
     return P95_TARGET_MS.get(name, P95_TARGET_DEFAULT_MS)
 
 
+def combined_result(rows: list) -> dict:
+    """One row from several runs of the same page: the mean throughput, the median of each latency percentile,
+    every error, the largest memory, the first run's load."""
+    def median(values):
+        values = sorted(values)
+        middle = len(values) // 2
+        return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+    first = rows[0]
+    return {
+        **first,
+        "rps": sum(r["rps"] for r in rows) / len(rows),
+        **{key: median([r[key] for r in rows]) for key in ("p50_ms", "p95_ms", "p99_ms")},
+        "errors": sum(r["errors"] for r in rows),
+        "peak_rss_mb": max((r["peak_rss_mb"] for r in rows if r.get("peak_rss_mb") is not None), default=None),
+        "runs": len(rows),
+    }
+
+
 def with_ratios(results: list) -> list:
     """Each row with `ratio`: its throughput as a share of the bare hello view's (None without a hello row)."""
     hello = next((r for r in results if r["name"] == HELLO), None)
@@ -61,8 +80,8 @@ def _fmt(value, pattern):
 
 
 def own_rows(results: list) -> list:
-    """The portal's rows (and the hello ceiling), without the peer forums'."""
-    return [r for r in results if not r.get("peer")]
+    """The portal's rows (and the hello ceiling), without the peer forums' and the side-by-side runs'."""
+    return [r for r in results if not r.get("peer") and not r.get("side_by_side")]
 
 
 def markdown_table(results: list) -> str:
@@ -87,7 +106,9 @@ def peer_table(results: list) -> str:
     peers = list(dict.fromkeys(r["peer"] for r in results if r.get("peer")))
     if not peers:
         return ""
-    ours = {r["name"]: r for r in results if not r.get("peer")}
+    ours = {r["name"]: r for r in own_rows(results)}
+    # Measured in turns with the peers (bench/runner.py, run_side_by_side), when the run did.
+    ours.update({r["page"]: r for r in results if r.get("side_by_side")})
     theirs = {(r["peer"], r["page"]): r for r in results if r.get("peer")}
     head = "| page | ReConnect req/s | p95 ms |"
     line = "|---|---:|---:|"
@@ -156,8 +177,9 @@ def markdown_report(results: list, *, machine: dict, setup: dict, notes=(), webs
     if peers:
         lines += ["## Against the peer forums", "",
                   f"The same pages of two Django forums from PyPI, served and driven the same way in the same run "
-                  f"(target: the thread page at least {PEER_RATIO_TARGET:g}× each peer's throughput). The load "
-                  f"column is the 1-minute load average as each page started (ReConnect / peers).", "", peers]
+                  f"(target: the thread page at least {PEER_RATIO_TARGET:g}× each peer's throughput). "
+                  f"{_side_by_side_note(results)}The load column is the 1-minute load average as each page started "
+                  f"(ReConnect / peers).", "", peers]
     extra = websocket_lines(websockets) + sweep_lines(sweep)
     if extra:
         lines += ["## Live delivery and the reminder sweep", "", *extra]
@@ -194,9 +216,19 @@ def with_readme_block(readme: str, block: str) -> str:
     return readme[:start + len(README_START)] + "\n" + block + "\n" + readme[end:]
 
 
+def _side_by_side_note(results) -> str:
+    runs = max((r.get("runs", 1) for r in results if r.get("side_by_side")), default=0)
+    if not runs:
+        return ""
+    rounds = f"{runs} round" + ("s" if runs != 1 else "")
+    return (f"The three servers were up at once and these pages were measured in turns, {rounds} "
+            f"(ReConnect, then each peer), so the machine's drift falls on all alike: req/s is the mean of the "
+            f"rounds, p95 the median. ")
+
+
 def svg_chart(results: list) -> str:
     """A horizontal bar per page: throughput as a share of the hello view, with the p95 written beside it."""
-    rows = with_ratios(results)
+    rows = with_ratios([r for r in results if not r.get("side_by_side")])
     bar_w, left, row_h, top = 420, 190, 24, 40
     height = top + row_h * len(rows) + 20
     width = left + bar_w + 170

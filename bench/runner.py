@@ -301,6 +301,9 @@ def wait_until_quiet(*, busy_percent=25.0, quiet_samples=2, longest=30.0, cpu_pe
     return time.monotonic() - started
 
 
+SIDE_BY_SIDE_PAGES = ("thread", "board")
+
+
 def drive_pages(port, pages, procs, args) -> list:
     """Each page under wrk in turn, from a quiet machine; a row per page with the machine's 1-minute load
     average as it started."""
@@ -359,33 +362,46 @@ def run_sweep(env, args):
     return result
 
 
-def run_peers(args, base_url, env, peers):
-    """(rows of each peer's pages, notes on peers that could not be measured): a peer that fails does not
-    lose the portal's own figures."""
-    results, failures = [], []
-    for name in peers:
-        try:
-            results += run_peer(args, base_url, env, name)
-        except (RuntimeError, subprocess.CalledProcessError) as exc:
-            log(f"  {peerforums.LABELS[name]} could not be measured: {exc}")
-            failures.append(f"Not measured: {peerforums.LABELS[name]} ({str(exc)[:300]}).")
-    return results, failures
+def run_side_by_side(args, base_url, env, peers, ours):
+    """The thread and board pages of the portal and of each peer forum, measured in turns (`args.rounds` rounds of
+    portal, machina, Spirit), all three servers up at once, so the machine's drift over the minutes falls on each
+    alike; (rows, notes on peers that could not be measured). A peer that fails does not lose the other figures.
 
-
-def run_peer(args, base_url, env, name) -> list:
-    peer = peerforums.prepare_peer(var=VAR, name=name, scale=args.scale, base_url=base_url, base_env=env,
-                                   shape_path=VAR / "peer-shape.json", reseed=args.reseed)
-    pages = peerforums.peer_pages(peer, VAR)
-    log(f"Serving {peerforums.LABELS[name]} ({peer['threads']:,} threads, {peer['posts']:,} posts) ...")
-    listeners, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
-                                         app="bench.peers.asgi:application", label=name)
+    `ours` is (port, server processes, pages) of the portal's running server."""
+    servers = [("", ours[0], ours[1], {p["name"]: p for p in ours[2] if p["name"] in SIDE_BY_SIDE_PAGES})]
+    started, failures = [], []
     try:
-        wait_until_up(port, procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
-        check_pages(port, pages)
-        return [{**row, "peer": name, "page": page["page"]}
-                for row, page in zip(drive_pages(port, pages, procs, args), pages)]
+        for name in peers:
+            try:
+                peer = peerforums.prepare_peer(var=VAR, name=name, scale=args.scale, base_url=base_url, base_env=env,
+                                               shape_path=VAR / "peer-shape.json", reseed=args.reseed)
+                pages = peerforums.peer_pages(peer, VAR)
+                log(f"Serving {peerforums.LABELS[name]} ({peer['threads']:,} threads, {peer['posts']:,} posts) ...")
+                closers, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
+                                                    app="bench.peers.asgi:application", label=name)
+                started.append((closers, procs))
+                wait_until_up(port, procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
+                check_pages(port, pages)
+                servers.append((name, port, procs, {p["page"]: p for p in pages}))
+            except (RuntimeError, subprocess.CalledProcessError) as exc:
+                log(f"  {peerforums.LABELS[name]} could not be measured: {exc}")
+                failures.append(f"Not measured: {peerforums.LABELS[name]} ({str(exc)[:300]}).")
+        runs = {}
+        for round_number in range(1, args.rounds + 1):
+            log(f"Side by side, round {round_number} of {args.rounds}:")
+            for page in SIDE_BY_SIDE_PAGES:
+                for name, port, procs, pages in servers:
+                    if page in pages:
+                        runs.setdefault((name, page), []).extend(drive_pages(port, [pages[page]], procs, args))
     finally:
-        stop_server(listeners, procs)
+        for closers, procs in started:
+            stop_server(closers, procs)
+    rows = []
+    for (name, page), measured in runs.items():
+        row = report.combined_result(measured)
+        rows.append({**row, "page": page, "peer": name} if name else
+                    {**row, "name": f"side:{page}", "page": page, "side_by_side": True})
+    return rows, failures
 
 
 def machine_facts(env) -> dict:
@@ -424,6 +440,8 @@ def main(argv=None):
     parser.add_argument("--out", default=str(RESULTS), help="Where latest.md/.svg/.json go.")
     parser.add_argument("--peers", default=",".join(peerforums.PEERS),
                         help="Peer forums to run beside the portal (default machina,spirit; '' for none).")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="Rounds of the side-by-side thread and board pages with the peers (default 3).")
     parser.add_argument("--ws-connections", type=int, default=500,
                         help="Signed-in WebSockets held open while messages are timed (0: skip).")
     parser.add_argument("--ws-messages", type=int, default=200, help="Messages sent while the sockets are open.")
@@ -454,17 +472,20 @@ def main(argv=None):
 
     listeners, port, procs = start_server(env, args.workers)
     websockets = None
+    peer_failures = []
     try:
         wait_until_up(port, procs)
         check_pages(port, pages)
         results = drive_pages(port, pages, procs, args)
         if args.ws_connections:
             websockets = run_websockets(port, args)
+        if peers:
+            peer_results, peer_failures = run_side_by_side(
+                args, database_url.replace(f"/reconnect_bench_{args.scale}?", "/reconnect?", 1), env, peers,
+                (port, procs, pages))
+            results += peer_results
     finally:
         stop_server(listeners, procs)
-    peer_results, peer_failures = run_peers(
-        args, database_url.replace(f"/reconnect_bench_{args.scale}?", "/reconnect?", 1), env, peers)
-    results += peer_results
     sweep = run_sweep(env, args) if args.sweep_rsvps else None
     redis.delete("celery")  # the sweep's e-mails, queued for a worker that never runs here
 
@@ -480,7 +501,7 @@ def main(argv=None):
                   + (f"DB_CONN_MAX_AGE={args.conn_max_age}" if args.conn_max_age else
                      f"a pool of up to {args.pool_size} database connections per process" if args.pool_size else
                      "a new database connection per request")
-                  + "; each peer forum the same way (its own settings), one after the other",
+                  + "; each peer forum the same way (its own settings), all three up at once",
         "load": f"wrk, {args.connections} connections over loopback, {args.seconds} s per page after "
                 f"{args.warmup} s of warm-up; the load tool shares the machine's cores with the server",
     }

@@ -138,3 +138,27 @@ def test_the_readme_gets_the_latest_table_with_the_machine_between_its_markers_a
 def test_a_readme_without_the_markers_is_refused_rather_than_written_somewhere():
     with pytest.raises(report.ReportError, match="no place for the table"):
         report.with_readme_block("# ReConnect\n", "table")
+
+
+def test_side_by_side_rounds_give_the_mean_throughput_and_the_median_latency_and_stand_in_the_peer_table():
+    ours = rows()[1]
+    rounds = [{**ours, "rps": rps, "p95_ms": p95, "errors": 1, "peak_rss_mb": rss}
+              for rps, p95, rss in ((30.0, 900.0, 130.0), (24.0, 1500.0, 140.0), (27.0, 1000.0, 120.0))]
+    combined = report.combined_result(rounds)
+    assert combined["rps"] == pytest.approx(27.0)
+    assert combined["p95_ms"] == 1000.0 and combined["errors"] == 3 and combined["peak_rss_mb"] == 140.0
+    assert combined["runs"] == 3
+
+    side = {**combined, "name": "side:thread", "page": "thread", "side_by_side": True}
+    spirit = {**ours, "name": "spirit:thread", "label": "spirit: thread, 20 posts", "peer": "spirit",
+              "page": "thread", "rps": 13.5, "runs": 3}
+    results = [rows()[0], ours, side, spirit]
+    table = report.peer_table(results)
+    # The side-by-side figure (27), not the earlier run of the page (400), is set against the peer's.
+    assert "| thread, 20 posts | 27 |" in table and "| 2.00 ✓ |" in table
+    # In the portal's own table and chart the page stands once, from its own run.
+    own = report.markdown_table(results)
+    assert own.count("| thread, 20 posts |") == 1 and "| thread, 20 posts | service user | 400 |" in own
+    assert report.svg_chart(results).count(">thread, 20 posts<") == 1  # the peer row has its own label
+    text = report.markdown_report(results, machine={}, setup={})
+    assert "measured in turns, 3 rounds" in text
