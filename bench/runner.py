@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -165,10 +166,18 @@ def start_proxy(port, upstream_ports, label):
     return proc
 
 
+@dataclass
+class Server:
+    port: int
+    procs: list  # the daphne processes
+    proxy: subprocess.Popen  # nginx
+    sockets: list
+
+
 def start_server(env, workers, *, python=PY, app="bench.asgi:application", label="reconnect"):
     """`workers` daphne processes, each on its own port, behind nginx, which hands each request to the next
-    process in turn (as the proxy in front of a production portal does); (what stop_server closes, nginx's port,
-    the daphne processes).
+    process in turn (as the proxy in front of a production portal does); a Server (nginx's port, the daphne
+    processes) for stop_server.
 
     Without the proxy the processes shared one socket, and the one whose event loop happened to be free took most
     of wrk's keep-alive connections (daphne accepts while its one thread for Django views is busy): the same
@@ -192,7 +201,7 @@ def start_server(env, workers, *, python=PY, app="bench.asgi:application", label
     ]
     port = _free_port()
     proxy = start_proxy(port, [listener.getsockname()[1] for listener in listeners], label)
-    return [*listeners, proxy], port, procs
+    return Server(port=port, procs=procs, proxy=proxy, sockets=listeners)
 
 
 def request(port, method, path, cookie="", body=""):
@@ -270,19 +279,17 @@ def run_wrk(port, page, *, seconds, connections, threads):
     return out.stdout
 
 
-def stop_server(closers, procs):
-    """Stop the server processes, then nginx, and close the sockets."""
-    proxies = [c for c in closers if isinstance(c, subprocess.Popen)]
-    for proc in [*procs, *proxies]:
+def stop_server(server):
+    """Stop the server processes and nginx, and close the sockets."""
+    for proc in [*server.procs, server.proxy]:
         proc.terminate()
-    for proc in [*procs, *proxies]:
+    for proc in [*server.procs, server.proxy]:
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-    for closer in closers:
-        if not isinstance(closer, subprocess.Popen):
-            closer.close()
+    for sock in server.sockets:
+        sock.close()
 
 
 def load_now() -> float:
@@ -362,13 +369,13 @@ def run_sweep(env, args):
     return result
 
 
-def run_side_by_side(args, base_url, env, peers, ours):
+def run_side_by_side(args, base_url, env, peers, ours, our_pages):
     """The thread and board pages of the portal and of each peer forum, measured in turns (`args.rounds` rounds of
     portal, machina, Spirit), all three servers up at once, so the machine's drift over the minutes falls on each
     alike; (rows, notes on peers that could not be measured). A peer that fails does not lose the other figures.
 
-    `ours` is (port, server processes, pages) of the portal's running server."""
-    servers = [("", ours[0], ours[1], {p["name"]: p for p in ours[2] if p["name"] in SIDE_BY_SIDE_PAGES})]
+    `ours` is the portal's running Server, `our_pages` its pages."""
+    servers = [("", ours.port, ours.procs, {p["name"]: p for p in our_pages if p["name"] in SIDE_BY_SIDE_PAGES})]
     started, failures = [], []
     try:
         for name in peers:
@@ -377,12 +384,12 @@ def run_side_by_side(args, base_url, env, peers, ours):
                                                shape_path=VAR / "peer-shape.json", reseed=args.reseed)
                 pages = peerforums.peer_pages(peer, VAR)
                 log(f"Serving {peerforums.LABELS[name]} ({peer['threads']:,} threads, {peer['posts']:,} posts) ...")
-                closers, port, procs = start_server(peer["env"], args.workers, python=peer["python"],
-                                                    app="bench.peers.asgi:application", label=name)
-                started.append((closers, procs))
-                wait_until_up(port, procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
-                check_pages(port, pages)
-                servers.append((name, port, procs, {p["page"]: p for p in pages}))
+                server = start_server(peer["env"], args.workers, python=peer["python"],
+                                      app="bench.peers.asgi:application", label=name)
+                started.append(server)
+                wait_until_up(server.port, server.procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
+                check_pages(server.port, pages)
+                servers.append((name, server.port, server.procs, {p["page"]: p for p in pages}))
             except (RuntimeError, subprocess.CalledProcessError) as exc:
                 log(f"  {peerforums.LABELS[name]} could not be measured: {exc}")
                 failures.append(f"Not measured: {peerforums.LABELS[name]} ({str(exc)[:300]}).")
@@ -394,8 +401,8 @@ def run_side_by_side(args, base_url, env, peers, ours):
                     if page in pages:
                         runs.setdefault((name, page), []).extend(drive_pages(port, [pages[page]], procs, args))
     finally:
-        for closers, procs in started:
-            stop_server(closers, procs)
+        for server in started:
+            stop_server(server)
     rows = []
     for (name, page), measured in runs.items():
         row = report.combined_result(measured)
@@ -470,22 +477,22 @@ def main(argv=None):
     if unknown:
         raise SystemExit(f"Unknown peer forum(s): {', '.join(sorted(unknown))}; known: {', '.join(peerforums.PEERS)}")
 
-    listeners, port, procs = start_server(env, args.workers)
+    server = start_server(env, args.workers)
     websockets = None
     peer_failures = []
     try:
-        wait_until_up(port, procs)
-        check_pages(port, pages)
-        results = drive_pages(port, pages, procs, args)
+        wait_until_up(server.port, server.procs)
+        check_pages(server.port, pages)
+        results = drive_pages(server.port, pages, server.procs, args)
         if args.ws_connections:
-            websockets = run_websockets(port, args)
+            websockets = run_websockets(server.port, args)
         if peers:
             peer_results, peer_failures = run_side_by_side(
                 args, database_url.replace(f"/reconnect_bench_{args.scale}?", "/reconnect?", 1), env, peers,
-                (port, procs, pages))
+                server, pages)
             results += peer_results
     finally:
-        stop_server(listeners, procs)
+        stop_server(server)
     sweep = run_sweep(env, args) if args.sweep_rsvps else None
     redis.delete("celery")  # the sweep's e-mails, queued for a worker that never runs here
 
