@@ -13,21 +13,17 @@ from forum.views.rows import show_reactions
 @require_POST
 @forum_writer
 def react(request, post_id):
-    """Give or take back a reaction (reaction=<kind>:<1|0>, or kind=thanks|hug|me_too and on=1|0; without `on`
-    it toggles).
+    """Give or take back a reaction: reaction=<kind>:1 gives it, <kind>:0 takes it back (the thread page's buttons
+    send their own); the same form sent twice leaves one reaction, not none.
 
     With htmx the answer is the post's reaction block alone; without JavaScript, a redirect back to the post.
     A refusal (a hidden post, one's own post) is said in the block, or as a message on the thread page.
     """
     post = access.get_post_for(request.user, post_id)
-    reaction = request.POST.get("reaction")
-    if reaction is not None:  # the thread page's buttons: <kind>:1 gives, <kind>:0 takes back
-        kind, _colon, on_text = reaction.partition(":")
-        on = {"1": True, "0": False}.get(on_text)
-        if on is None:
-            kind = ""  # refused below, as any reaction that is not one of the three
-    else:
-        kind, on = request.POST.get("kind", ""), {"1": True, "0": False}.get(request.POST.get("on"))
+    kind, _colon, on_text = request.POST.get("reaction", "").partition(":")
+    on = {"1": True, "0": False}.get(on_text)
+    if on is None:
+        kind = ""  # refused below, as any reaction that is not one of the three
     error = ""
     try:
         services.toggle_reaction(post=post, user=request.user, kind=kind, on=on)

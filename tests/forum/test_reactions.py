@@ -45,7 +45,7 @@ def bobs_post(bob, board):
 
 def test_a_member_gives_one_of_each_reaction_and_the_counts_follow(alice, alice_client, bobs_post):
     for kind in ("thanks", "hug", "me_too"):
-        response = alice_client.post(_react_url(bobs_post), {"kind": kind, "on": "1"})
+        response = alice_client.post(_react_url(bobs_post), {"reaction": f"{kind}:1"})
         assert response.status_code == 302
     assert sorted(Reaction.objects.filter(post=bobs_post, user=alice).values_list("kind", flat=True)) == [
         "hug", "me_too", "thanks"]
@@ -57,13 +57,13 @@ def test_a_member_gives_one_of_each_reaction_and_the_counts_follow(alice, alice_
 
 
 def test_without_javascript_the_answer_goes_back_to_the_post(alice_client, bobs_post):
-    response = alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"})
+    response = alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"})
     assert response["Location"] == bobs_post.get_thread_url()
 
 
 def test_taking_a_reaction_back_removes_it_and_lowers_the_count(alice, alice_client, bobs_post):
-    alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"})
-    alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "0"})
+    alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"})
+    alice_client.post(_react_url(bobs_post), {"reaction": "hug:0"})
     assert not Reaction.objects.filter(post=bobs_post).exists()
     assert _counts(bobs_post) == (0, 0, 0)
     block = _reaction_block(_thread_page(alice_client, bobs_post), bobs_post)
@@ -72,8 +72,8 @@ def test_taking_a_reaction_back_removes_it_and_lowers_the_count(alice, alice_cli
 
 
 def test_the_same_form_sent_twice_stays_one_reaction(alice_client, bobs_post):
-    alice_client.post(_react_url(bobs_post), {"kind": "thanks", "on": "1"})
-    alice_client.post(_react_url(bobs_post), {"kind": "thanks", "on": "1"})
+    alice_client.post(_react_url(bobs_post), {"reaction": "thanks:1"})
+    alice_client.post(_react_url(bobs_post), {"reaction": "thanks:1"})
     assert Reaction.objects.filter(post=bobs_post).count() == 1
     assert _counts(bobs_post) == (1, 0, 0)
 
@@ -130,7 +130,7 @@ def test_two_requests_at_the_same_moment_make_one_reaction_and_a_count_of_one(no
 
 
 def test_my_own_reactions_are_marked_pressed_for_screen_readers_too(alice, alice_client, bobs_post):
-    alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"})
+    alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"})
     block = _reaction_block(_thread_page(alice_client, bobs_post), bobs_post)
     hug = re.search(r'<button[^>]*id="react-\d+-hug"[^>]*>', block).group(0)
     thanks = re.search(r'<button[^>]*id="react-\d+-thanks"[^>]*>', block).group(0)
@@ -190,7 +190,7 @@ def test_the_author_sees_who_reacted_but_cannot_react_to_their_own_post(alice, b
     block = _reaction_block(_thread_page(bob_client, bobs_post), bobs_post)
     assert "<button" not in block
     assert 'Thank you <span class="forum-reaction-count">1</span>' in block and "Lighthouse" in block
-    response = bob_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"}, follow=True)
+    response = bob_client.post(_react_url(bobs_post), {"reaction": "hug:1"}, follow=True)
     assert any("This is your own post" in m for m in _messages(response))
     assert not Reaction.objects.filter(user=bob).exists()
 
@@ -202,7 +202,7 @@ def test_no_reactions_block_before_anyone_has_reacted_for_readers_who_cannot_rea
 
 def test_reactions_to_a_hidden_post_are_refused_with_a_message_and_nothing_is_stored(alice_client, bobs_post):
     Post.objects.filter(pk=bobs_post.pk).update(hidden_at=timezone.now(), hidden_reason="private details")
-    response = alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"}, follow=True)
+    response = alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"}, follow=True)
     assert "This post is hidden by the moderator, so it cannot get reactions." in _messages(response)
     assert not Reaction.objects.exists()
     assert _counts(bobs_post) == (0, 0, 0)
@@ -210,7 +210,7 @@ def test_reactions_to_a_hidden_post_are_refused_with_a_message_and_nothing_is_st
 
 def test_reactions_to_a_deleted_post_are_refused_with_a_message_and_nothing_is_stored(bob, alice_client, bobs_post):
     services.delete_own_post(post=bobs_post, author=bob)
-    response = alice_client.post(_react_url(bobs_post), {"kind": "thanks", "on": "1"}, follow=True)
+    response = alice_client.post(_react_url(bobs_post), {"reaction": "thanks:1"}, follow=True)
     assert "This post was deleted by the author, so it cannot get reactions." in _messages(response)
     assert not Reaction.objects.exists()
 
@@ -230,7 +230,7 @@ def test_hidden_and_deleted_posts_show_no_reactions_even_to_their_author(alice, 
 
 
 def test_an_unknown_kind_is_refused_kindly_and_stores_nothing(alice_client, bobs_post):
-    response = alice_client.post(_react_url(bobs_post), {"kind": "angry", "on": "1"}, follow=True)
+    response = alice_client.post(_react_url(bobs_post), {"reaction": "angry:1"}, follow=True)
     assert "Please choose a reaction: thank you, hug or me too." in _messages(response)
     response = alice_client.post(_react_url(bobs_post), {}, follow=True)
     assert response.status_code == 200
@@ -239,34 +239,34 @@ def test_an_unknown_kind_is_refused_kindly_and_stores_nothing(alice_client, bobs
 
 def test_someone_who_cannot_see_the_thread_gets_404_and_nothing_is_stored(alice, bob_client, board):
     local = make_thread(author=alice, board=board, community=alice.community).posts.get()
-    assert bob_client.post(_react_url(local), {"kind": "hug", "on": "1"}).status_code == 404
-    assert bob_client.post(reverse("forum:react", args=[987654]), {"kind": "hug"}).status_code == 404
+    assert bob_client.post(_react_url(local), {"reaction": "hug:1"}).status_code == 404
+    assert bob_client.post(reverse("forum:react", args=[987654]), {"reaction": "hug"}).status_code == 404
     assert not Reaction.objects.exists()
 
 
 def test_providers_get_404(linked_provider_client, unlinked_provider_client, bobs_post):
     for client in (linked_provider_client, unlinked_provider_client):
-        assert client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"}).status_code == 404
+        assert client.post(_react_url(bobs_post), {"reaction": "hug:1"}).status_code == 404
     assert not Reaction.objects.exists()
 
 
 def test_admins_read_the_counts_but_get_404_when_they_try_to_react(admin_client, bobs_post):
-    assert admin_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"}).status_code == 404
+    assert admin_client.post(_react_url(bobs_post), {"reaction": "hug:1"}).status_code == 404
     assert not Reaction.objects.exists()
 
 
 def test_a_get_changes_nothing(alice_client, bobs_post):
-    assert alice_client.get(_react_url(bobs_post), {"kind": "hug", "on": "1"}).status_code == 405
+    assert alice_client.get(_react_url(bobs_post), {"reaction": "hug:1"}).status_code == 405
     assert not Reaction.objects.exists()
 
 
 def test_the_consultant_can_react_too(consultant, consultant_client, bobs_post):
-    consultant_client.post(_react_url(bobs_post), {"kind": "thanks", "on": "1"})
+    consultant_client.post(_react_url(bobs_post), {"reaction": "thanks:1"})
     assert Reaction.objects.get().user == consultant
 
 
 def test_with_htmx_the_answer_is_only_the_posts_reaction_block(alice_client, bobs_post):
-    response = alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"}, HTTP_HX_REQUEST="true")
+    response = alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode().strip()
     assert html.startswith(f'<div class="forum-reactions" id="reactions-{bobs_post.pk}">')
@@ -278,14 +278,14 @@ def test_with_htmx_the_answer_is_only_the_posts_reaction_block(alice_client, bob
 
 def test_with_htmx_a_refusal_is_said_inside_the_block(alice_client, bobs_post):
     Post.objects.filter(pk=bobs_post.pk).update(hidden_at=timezone.now())
-    response = alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"}, HTTP_HX_REQUEST="true")
+    response = alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert 'role="status">This post is hidden by the moderator, so it cannot get reactions.</p>' in html
     assert "<button" not in html, "a hidden post offers no reactions"
     assert not Reaction.objects.exists()
     Post.objects.filter(pk=bobs_post.pk).update(hidden_at=None)
-    response = alice_client.post(_react_url(bobs_post), {"kind": "sparkles"}, HTTP_HX_REQUEST="true")
+    response = alice_client.post(_react_url(bobs_post), {"reaction": "sparkles"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert 'role="status">Please choose a reaction: thank you, hug or me too.</p>' in html
     assert html.count("<button") == 3, "the buttons stay, to try again"
@@ -294,5 +294,5 @@ def test_with_htmx_a_refusal_is_said_inside_the_block(alice_client, bobs_post):
 def test_reacting_sends_no_notification(alice_client, bob, bobs_post):
     from reconnect.models import Notification
 
-    alice_client.post(_react_url(bobs_post), {"kind": "hug", "on": "1"})
+    alice_client.post(_react_url(bobs_post), {"reaction": "hug:1"})
     assert not Notification.objects.filter(recipient=bob).exists()
