@@ -144,26 +144,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _nginx() -> str:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        raise SystemExit("nginx is missing: run bench/setup first.")
+    return nginx
+
+
 def _nginx_version() -> str:
-    out = subprocess.run([shutil.which("nginx") or "/usr/sbin/nginx", "-v"], capture_output=True, text=True)
+    out = subprocess.run([_nginx(), "-v"], capture_output=True, text=True)
     return (out.stderr or out.stdout).strip().replace("nginx version: ", "").replace("/", " ")
 
 
 def start_proxy(port, upstream_ports, label):
-    """nginx on `port`, handing each request to the next of `upstream_ports` in turn; its process."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.path.exists(nginx):
-        raise SystemExit("nginx is missing: run bench/setup first.")
+    """nginx on `port`, handing each request to the next of `upstream_ports` in turn; its process (wait_until_up
+    notices when it stops)."""
     root = VAR / f"nginx-{label}"
     root.mkdir(parents=True, exist_ok=True)
     servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
     (root / "nginx.conf").write_text(NGINX_CONF.format(root=root, servers=servers, port=port))
-    proc = subprocess.Popen([nginx, "-p", str(root), "-c", str(root / "nginx.conf"), "-e", str(root / "error.log")],
+    return subprocess.Popen([_nginx(), "-p", str(root), "-c", str(root / "nginx.conf"), "-e", str(root / "error.log")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    time.sleep(0.5)
-    if proc.poll() is not None:
-        raise SystemExit(f"nginx did not start; see {root / 'error.log'}")
-    return proc
 
 
 @dataclass
@@ -216,13 +217,15 @@ def request(port, method, path, cookie="", body=""):
     return response.status, response.getheader("Location", "")
 
 
-def wait_until_up(port, procs, seconds=60, probe=("/bench/hello/", "")):
+def wait_until_up(server, seconds=60, probe=("/bench/hello/", "")):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in procs):
+        if any(p.poll() is not None for p in server.procs):
             raise SystemExit(f"A server process stopped; see {VAR}/daphne-*.log")
+        if server.proxy.poll() is not None:
+            raise SystemExit(f"nginx stopped; see {VAR}/nginx-*/error.log")
         try:
-            if request(port, "GET", *probe)[0] == 200:
+            if request(server.port, "GET", *probe)[0] == 200:
                 return
         except OSError:
             pass
@@ -387,7 +390,7 @@ def run_side_by_side(args, base_url, env, peers, ours, our_pages):
                 server = start_server(peer["env"], args.workers, python=peer["python"],
                                       app="bench.peers.asgi:application", label=name)
                 started.append(server)
-                wait_until_up(server.port, server.procs, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
+                wait_until_up(server, probe=(pages[0]["first"]["path"], pages[0]["first"]["cookie"]))
                 check_pages(server.port, pages)
                 servers.append((name, server.port, server.procs, {p["page"]: p for p in pages}))
             except (RuntimeError, subprocess.CalledProcessError) as exc:
@@ -481,7 +484,7 @@ def main(argv=None):
     websockets = None
     peer_failures = []
     try:
-        wait_until_up(server.port, server.procs)
+        wait_until_up(server)
         check_pages(server.port, pages)
         results = drive_pages(server.port, pages, server.procs, args)
         if args.ws_connections:
